@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point: everything lives in the compiled engine; nothing is thrown past this line.
+import { main } from '../dist/src/cli.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`pipewarden: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 3;
+  },
+);

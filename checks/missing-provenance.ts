@@ -1,0 +1,55 @@
+import type { Check } from '../src/check.js';
+import { actionName, isReleaseTriggered, runsCommand } from '../src/facts.js';
+import { hasProvenance, publications } from '../src/publishing.js';
+
+export const missingProvenance: Check = {
+  meta: {
+    id: 'missing-provenance',
+    title: 'Published artifacts without SLSA build provenance',
+    area: 'release-integrity',
+    severity: 'medium',
+    description:
+      'docker/build-push-action with `provenance: false`, or a release/tag workflow that publishes images or artifacts without BuildKit provenance, actions/attest-build-provenance or the SLSA generator.',
+    why:
+      'Provenance is the signed statement of which workflow, commit and inputs produced an artifact. Without it, users cannot ' +
+      'tell a release you built from one an attacker built with a stolen publishing credential, and policy engines ' +
+      '(Kyverno, sigstore policy-controller, `gh attestation verify`) have nothing to verify.',
+    howToFix:
+      'Remove `provenance: false` (or set `provenance: mode=max`); for other artifacts add actions/attest-build-provenance ' +
+      '(with `id-token: write` and `attestations: write` on that job) or the slsa-github-generator reusable workflow.',
+    example: '- uses: docker/build-push-action@<sha> # v6.9.0\n  with:\n    push: true\n-   provenance: false\n+   provenance: mode=max',
+    fixable: true,
+  },
+  run({ repo, report }) {
+    for (const wf of repo.workflows) {
+      const release = isReleaseTriggered(wf);
+      for (const job of wf.jobs) {
+        for (const step of job.steps) {
+          const name = actionName(step);
+          const provenance = step.with.get('provenance');
+          if ((name === 'docker/build-push-action' || name === 'docker/bake-action') && provenance?.value.trim().toLowerCase() === 'false') {
+            report({
+              file: wf.file,
+              range: provenance.range,
+              severity: release ? 'high' : 'medium',
+              message: `\`provenance: false\` turns off BuildKit's SLSA provenance for the image${release ? ' in a release workflow' : ''}`,
+            });
+          }
+          if (step.run && runsCommand(step.run.value, /\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--provenance[ =]false\b/)) {
+            report({ file: wf.file, range: step.run.range, severity: release ? 'high' : 'medium', message: '`--provenance=false` turns off BuildKit\'s SLSA provenance' });
+          }
+        }
+      }
+      if (!release || hasProvenance(wf)) continue;
+      const published = publications(wf);
+      const first = published[0];
+      if (!first) continue;
+      const kinds = [...new Set(published.map((p) => p.what))].join(', ');
+      report({
+        file: wf.file,
+        range: first.step.uses?.range ?? first.step.run?.range ?? first.step.range,
+        message: `release workflow publishes ${kinds} with no build provenance (no BuildKit provenance, attest-build-provenance or SLSA generator)`,
+      });
+    }
+  },
+};

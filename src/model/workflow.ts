@@ -1,0 +1,365 @@
+/**
+ * Typed model of GitHub Actions workflows and actions. Every element keeps the YAML node it
+ * came from and its source range, so checks can point at the narrowest span and fixes can
+ * edit exact offsets. Malformed parts become per-file errors; the rest is still modelled.
+ */
+import type { Node, Scalar, YAMLMap } from 'yaml';
+import type { SourceRange } from '../types.js';
+import { findExpressions, referencedPaths, type ExpressionSpan } from './expressions.js';
+import { parseUses, type ParsedUses } from './uses.js';
+import { asString, describe, isMap, isScalar, isSeq, scalarText, YamlFile } from './yaml.js';
+
+export interface UsesRef extends ParsedUses {
+  /** The value as written. */
+  raw: string;
+  /** The value's span, quotes included. */
+  range: SourceRange;
+  /** The span of the unquoted text, when it can be edited in place. */
+  inner?: { start: number; end: number };
+  quote: '' | '"' | "'";
+  comment?: string;
+  node: Scalar;
+}
+
+export interface Trigger {
+  event: string;
+  range: SourceRange;
+  config: Node | null;
+}
+
+export interface PermissionScope {
+  scope: string;
+  level: string;
+  keyRange: SourceRange;
+  valueRange: SourceRange;
+}
+
+export interface Permissions {
+  /** `read-all`, `write-all`, or `map` for a scope-by-scope block (possibly `{}`). */
+  kind: 'read-all' | 'write-all' | 'map' | 'other';
+  scopes: PermissionScope[];
+  keyRange: SourceRange;
+  valueRange: SourceRange;
+  node: Node;
+}
+
+export interface StringValue {
+  value: string;
+  range: SourceRange;
+  node: Scalar;
+}
+
+export interface Step {
+  index: number;
+  id?: string;
+  name?: string;
+  uses?: UsesRef;
+  with: Map<string, StringValue>;
+  withNode?: YAMLMap;
+  run?: StringValue;
+  env: Map<string, StringValue>;
+  envNode?: YAMLMap;
+  range: SourceRange;
+  node: YAMLMap;
+}
+
+export interface ImageRef {
+  image: string;
+  range: SourceRange;
+  node: Scalar;
+}
+
+export interface Job {
+  id: string;
+  idRange: SourceRange;
+  range: SourceRange;
+  node: YAMLMap;
+  name?: string;
+  permissions?: Permissions;
+  runsOn: { labels: string[]; group?: string; range?: SourceRange; dynamic: boolean };
+  environment?: { name: string; range: SourceRange };
+  container?: ImageRef;
+  services: ImageRef[];
+  /** A reusable-workflow call. */
+  uses?: UsesRef;
+  with: Map<string, StringValue>;
+  secretsInherit?: SourceRange;
+  secretsNode?: Node;
+  steps: Step[];
+  env: Map<string, StringValue>;
+}
+
+export interface Workflow {
+  file: string;
+  yaml: YamlFile;
+  name?: string;
+  triggers: Trigger[];
+  onRange?: SourceRange;
+  permissions?: Permissions;
+  env: Map<string, StringValue>;
+  jobs: Job[];
+  jobsKeyRange?: SourceRange;
+}
+
+export interface ActionModel {
+  file: string;
+  yaml: YamlFile;
+  name?: string;
+  /** composite, docker, node20, node24 … as declared in runs.using. */
+  using?: string;
+  steps: Step[];
+  /** runs.image for docker actions. */
+  image?: ImageRef;
+  inputs: string[];
+}
+
+export function buildWorkflow(yaml: YamlFile): Workflow {
+  const wf: Workflow = { file: yaml.path, yaml, triggers: [], env: new Map(), jobs: [] };
+  const root = yaml.root;
+  if (root === null) {
+    yaml.error(null, 'workflow is empty');
+    return wf;
+  }
+  if (!isMap(root)) {
+    yaml.error(root, `workflow must be a map, found ${describe(root)}`);
+    return wf;
+  }
+  wf.name = asString(yaml.get(root, 'name'));
+  const on = yaml.entry(root, 'on');
+  if (!on) yaml.error(root, 'workflow has no `on:` (triggers)');
+  else {
+    wf.onRange = yaml.range(on.keyNode);
+    wf.triggers = buildTriggers(yaml, on.value);
+  }
+  const perms = yaml.entry(root, 'permissions');
+  if (perms) wf.permissions = buildPermissions(yaml, perms.keyNode, perms.value);
+  wf.env = stringMap(yaml, yaml.get(root, 'env'));
+  const jobs = yaml.entry(root, 'jobs');
+  if (!jobs) yaml.error(root, 'workflow has no `jobs:`');
+  else if (!isMap(jobs.value)) yaml.error(jobs.value ?? jobs.keyNode, `\`jobs:\` must be a map, found ${describe(jobs.value)}`);
+  else {
+    wf.jobsKeyRange = yaml.range(jobs.keyNode);
+    for (const { key, keyNode, value } of yaml.entries(jobs.value)) {
+      if (!isMap(value)) {
+        yaml.error(value ?? keyNode, `job \`${key}\` must be a map, found ${describe(value)}`);
+        continue;
+      }
+      wf.jobs.push(buildJob(yaml, key, keyNode, value));
+    }
+  }
+  return wf;
+}
+
+function buildTriggers(yaml: YamlFile, node: Node | null): Trigger[] {
+  if (isScalar(node) && typeof node.value === 'string') return [{ event: node.value, range: yaml.range(node), config: null }];
+  if (isSeq(node)) {
+    const out: Trigger[] = [];
+    for (const item of yaml.items(node)) {
+      const event = asString(item);
+      if (event === undefined || !item) yaml.error(item ?? node, `\`on:\` list items must be event names, found ${describe(item)}`);
+      else out.push({ event, range: yaml.range(item), config: null });
+    }
+    return out;
+  }
+  if (isMap(node)) {
+    return yaml.entries(node).map(({ key, keyNode, value }) => ({ event: key, range: yaml.range(keyNode), config: value }));
+  }
+  yaml.error(node, `\`on:\` must be an event name, a list or a map, found ${describe(node)}`);
+  return [];
+}
+
+export function buildPermissions(yaml: YamlFile, keyNode: Scalar, value: Node | null): Permissions {
+  const base = { keyRange: yaml.range(keyNode), valueRange: value ? yaml.range(value) : yaml.range(keyNode), scopes: [] as PermissionScope[] };
+  const node = value ?? keyNode;
+  const text = scalarText(value);
+  if (text === 'read-all' || text === 'write-all') return { ...base, kind: text, node };
+  if (isMap(value)) {
+    const scopes = yaml.entries(value).map(({ key, keyNode: k, value: v }) => ({
+      scope: key,
+      level: scalarText(v) ?? '',
+      keyRange: yaml.range(k),
+      valueRange: v ? yaml.range(v) : yaml.range(k),
+    }));
+    return { ...base, kind: 'map', scopes, node };
+  }
+  if (value === null || (isScalar(value) && value.value === null)) return { ...base, kind: 'map', node };
+  yaml.error(node, `\`permissions:\` must be read-all, write-all or a map of scopes, found ${describe(value)}`);
+  return { ...base, kind: 'other', node };
+}
+
+function buildJob(yaml: YamlFile, id: string, keyNode: Scalar, node: YAMLMap): Job {
+  const job: Job = {
+    id,
+    idRange: yaml.range(keyNode),
+    range: yaml.range(node),
+    node,
+    runsOn: { labels: [], dynamic: false },
+    services: [],
+    with: stringMap(yaml, yaml.get(node, 'with')),
+    steps: [],
+    env: stringMap(yaml, yaml.get(node, 'env')),
+  };
+  job.name = asString(yaml.get(node, 'name'));
+  const perms = yaml.entry(node, 'permissions');
+  if (perms) job.permissions = buildPermissions(yaml, perms.keyNode, perms.value);
+  job.runsOn = buildRunsOn(yaml, yaml.get(node, 'runs-on'));
+  const env = yaml.get(node, 'environment');
+  if (env) {
+    const name = isMap(env) ? scalarText(yaml.get(env, 'name')) : scalarText(env);
+    if (name) job.environment = { name, range: yaml.range(env) };
+  }
+  const container = yaml.get(node, 'container');
+  job.container = imageRef(yaml, isMap(container) ? yaml.get(container, 'image') : container);
+  const services = yaml.get(node, 'services');
+  if (isMap(services)) {
+    for (const { value } of yaml.entries(services)) {
+      const ref = imageRef(yaml, isMap(value) ? yaml.get(value, 'image') : value);
+      if (ref) job.services.push(ref);
+    }
+  }
+  const uses = yaml.get(node, 'uses');
+  if (uses) job.uses = usesRef(yaml, uses, 'job');
+  const secrets = yaml.get(node, 'secrets');
+  if (secrets) {
+    job.secretsNode = secrets;
+    if (scalarText(secrets) === 'inherit') job.secretsInherit = yaml.range(secrets);
+  }
+  const steps = yaml.get(node, 'steps');
+  if (steps) job.steps = buildSteps(yaml, steps, `job \`${id}\``);
+  return job;
+}
+
+export function buildSteps(yaml: YamlFile, node: Node, owner: string): Step[] {
+  if (!isSeq(node)) {
+    yaml.error(node, `${owner}: \`steps:\` must be a list, found ${describe(node)}`);
+    return [];
+  }
+  const steps: Step[] = [];
+  yaml.items(node).forEach((item, index) => {
+    if (!isMap(item)) {
+      yaml.error(item ?? node, `${owner}: step ${index + 1} must be a map, found ${describe(item)}`);
+      return;
+    }
+    const step: Step = { index, with: new Map(), env: new Map(), range: yaml.range(item), node: item };
+    step.id = scalarText(yaml.get(item, 'id'));
+    step.name = scalarText(yaml.get(item, 'name'));
+    const uses = yaml.get(item, 'uses');
+    if (uses) step.uses = usesRef(yaml, uses, 'step');
+    const withNode = yaml.get(item, 'with');
+    if (isMap(withNode)) step.withNode = withNode;
+    step.with = stringMap(yaml, withNode);
+    const envNode = yaml.get(item, 'env');
+    if (isMap(envNode)) step.envNode = envNode;
+    step.env = stringMap(yaml, envNode);
+    const run = yaml.get(item, 'run');
+    if (run) {
+      const text = scalarText(run);
+      if (text === undefined || !isScalar(run)) yaml.error(run, `${owner}: step ${index + 1}: \`run:\` must be a string, found ${describe(run)}`);
+      else step.run = { value: text, range: yaml.range(run), node: run };
+    }
+    steps.push(step);
+  });
+  return steps;
+}
+
+function buildRunsOn(yaml: YamlFile, node: Node | null): Job['runsOn'] {
+  if (!node) return { labels: [], dynamic: false };
+  const range = yaml.range(node);
+  const fromList = (n: Node | null): string[] =>
+    isSeq(n) ? yaml.items(n).map(scalarText).filter((s): s is string => s !== undefined) : scalarText(n) !== undefined ? [scalarText(n) as string] : [];
+  if (isMap(node)) {
+    const labels = fromList(yaml.get(node, 'labels'));
+    const group = scalarText(yaml.get(node, 'group'));
+    return { labels, ...(group ? { group } : {}), range, dynamic: [...labels, group ?? ''].some((l) => l.includes('${{')) };
+  }
+  const labels = fromList(node);
+  return { labels, range, dynamic: labels.some((l) => l.includes('${{')) };
+}
+
+function imageRef(yaml: YamlFile, node: Node | null): ImageRef | undefined {
+  const image = asString(node);
+  if (image === undefined || !isScalar(node) || image.trim() === '') return undefined;
+  return { image, range: yaml.range(node), node };
+}
+
+export function usesRef(yaml: YamlFile, node: Node, where: 'step' | 'job'): UsesRef | undefined {
+  if (!isScalar(node) || typeof node.value !== 'string') {
+    yaml.error(node, `\`uses:\` must be a string, found ${describe(node)}`);
+    return undefined;
+  }
+  const parsed = parseUses(node.value, where);
+  if ('error' in parsed) {
+    yaml.error(node, parsed.error);
+    return undefined;
+  }
+  const range = yaml.range(node);
+  const quote = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '';
+  const innerStart = range.start + quote.length;
+  const innerEnd = range.end - quote.length;
+  const inner = yaml.text.slice(innerStart, innerEnd) === node.value ? { start: innerStart, end: innerEnd } : undefined;
+  const comment = yaml.trailingComment(node);
+  return { ...parsed, raw: node.value, range, quote, node, ...(inner ? { inner } : {}), ...(comment !== undefined ? { comment } : {}) };
+}
+
+function stringMap(yaml: YamlFile, node: Node | null): Map<string, StringValue> {
+  const out = new Map<string, StringValue>();
+  if (!isMap(node)) return out;
+  for (const { key, value } of yaml.entries(node)) {
+    const text = scalarText(value);
+    if (text !== undefined && isScalar(value)) out.set(key, { value: text, range: yaml.range(value), node: value });
+  }
+  return out;
+}
+
+export function buildAction(yaml: YamlFile): ActionModel {
+  const action: ActionModel = { file: yaml.path, yaml, steps: [], inputs: [] };
+  const root = yaml.root;
+  if (!isMap(root)) {
+    yaml.error(root, `action metadata must be a map, found ${describe(root)}`);
+    return action;
+  }
+  action.name = scalarText(yaml.get(root, 'name'));
+  const inputs = yaml.get(root, 'inputs');
+  if (isMap(inputs)) action.inputs = yaml.entries(inputs).map((e) => e.key);
+  const runs = yaml.get(root, 'runs');
+  if (!isMap(runs)) {
+    yaml.error(runs ?? root, '`runs:` must be a map');
+    return action;
+  }
+  action.using = scalarText(yaml.get(runs, 'using'));
+  const steps = yaml.get(runs, 'steps');
+  if (steps) action.steps = buildSteps(yaml, steps, 'composite action');
+  const image = yaml.get(runs, 'image');
+  if (image) action.image = imageRef(yaml, image);
+  return action;
+}
+
+/** An expression located in a file: the `${{ … }}` span and what it parsed to. */
+export interface LocatedExpression extends ExpressionSpan {
+  range: SourceRange;
+  paths: string[];
+}
+
+/**
+ * The expressions in a string scalar, each with its own source range when the scalar's
+ * source text contains it verbatim (plain, single-quoted and block scalars do), otherwise
+ * the scalar's range.
+ */
+export function expressionsIn(yaml: YamlFile, node: Scalar): LocatedExpression[] {
+  const value = typeof node.value === 'string' ? node.value : '';
+  if (!value.includes('${{')) return [];
+  const [start, end] = node.range ?? [0, 0];
+  const source = yaml.text.slice(start, end);
+  let cursor = 0;
+  return findExpressions(value).map((span) => {
+    const verbatim = value.slice(span.start, span.end);
+    const at = source.indexOf(verbatim, cursor);
+    let range: SourceRange;
+    if (at === -1) range = yaml.rangeOf(start, end);
+    else {
+      cursor = at + verbatim.length;
+      range = yaml.rangeOf(start + at, start + at + verbatim.length);
+    }
+    return { ...span, range, paths: span.expr ? referencedPaths(span.expr) : [] };
+  });
+}

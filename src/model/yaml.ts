@@ -1,0 +1,157 @@
+/**
+ * A thin, range-keeping layer over the `yaml` package. Nodes are never converted to plain JS
+ * (that would lose positions and expand aliases without limit); instead the model builders
+ * walk the parsed Document through these helpers, which resolve aliases under a budget.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
+import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import type { AuditError, SourceRange } from '../types.js';
+
+/** How many alias resolutions one document may make before it is treated as an alias bomb. */
+const ALIAS_BUDGET = 10_000;
+
+export class YamlFile {
+  readonly lineCounter = new LineCounter();
+  readonly doc: Document.Parsed;
+  readonly errors: AuditError[] = [];
+  private aliasesResolved = 0;
+  private aliasBombReported = false;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+  ) {
+    this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
+    for (const e of this.doc.errors) {
+      this.errors.push({ file: path, line: this.lineCounter.linePos(e.pos[0]).line, message: `YAML: ${firstLine(e.message)}` });
+    }
+  }
+
+  get ok(): boolean {
+    return this.doc.errors.length === 0 && !this.aliasBombReported;
+  }
+
+  get root(): Node | null {
+    return this.deref(this.doc.contents as Node | null);
+  }
+
+  /** Follows an alias to the node it names; other nodes pass through. */
+  deref(node: unknown): Node | null {
+    if (node === null || node === undefined) return null;
+    if (!isAlias(node)) return node as Node;
+    if (++this.aliasesResolved > ALIAS_BUDGET) {
+      if (!this.aliasBombReported) {
+        this.aliasBombReported = true;
+        this.error(node as Node, `more than ${ALIAS_BUDGET} alias expansions (alias bomb?); the rest of the file is not read`);
+      }
+      return null;
+    }
+    const target = node.resolve(this.doc);
+    return target && !isAlias(target) ? (target as Node) : null;
+  }
+
+  range(node: { range?: [number, number, number] | null | undefined }): SourceRange {
+    const r = node.range ?? [0, 0, 0];
+    return this.rangeOf(r[0], r[1]);
+  }
+
+  rangeOf(start: number, end: number): SourceRange {
+    const s = this.lineCounter.linePos(start);
+    const e = this.lineCounter.linePos(end);
+    return { start, end, line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
+  }
+
+  error(node: { range?: [number, number, number] | null | undefined } | null, message: string): void {
+    const line = node?.range ? this.lineCounter.linePos(node.range[0]).line : 1;
+    this.errors.push({ file: this.path, line, message });
+  }
+
+  /** Pairs of a mapping with their resolved key strings; non-string keys are skipped. */
+  entries(map: YAMLMap): Array<{ key: string; keyNode: Scalar; value: Node | null; pair: Pair }> {
+    const out = [];
+    for (const pair of map.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = this.deref(pair.key);
+      if (!isScalar(keyNode)) continue;
+      out.push({ key: String(keyNode.value), keyNode, value: this.deref(pair.value), pair: pair as Pair });
+    }
+    return out;
+  }
+
+  get(map: YAMLMap, key: string): Node | null {
+    for (const e of this.entries(map)) if (e.key === key) return e.value;
+    return null;
+  }
+
+  entry(map: YAMLMap, key: string): { keyNode: Scalar; value: Node | null; pair: Pair } | undefined {
+    return this.entries(map).find((e) => e.key === key);
+  }
+
+  items(seq: YAMLSeq): Array<Node | null> {
+    return seq.items.map((n) => this.deref(n));
+  }
+
+  /** Every string scalar below a node (aliases resolved under the budget). */
+  *strings(node: Node | null): Generator<Scalar<string>> {
+    if (!node) return;
+    if (isScalar(node)) {
+      if (typeof node.value === 'string') yield node as Scalar<string>;
+      return;
+    }
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        yield* this.strings(this.deref(pair.key));
+        yield* this.strings(this.deref(pair.value));
+      }
+      return;
+    }
+    if (isSeq(node)) for (const item of node.items) yield* this.strings(this.deref(item));
+  }
+
+  /** The comment that follows a node on its own line (`uses: x@sha # v1.2.3` gives "v1.2.3"). */
+  trailingComment(node: Node): string | undefined {
+    const end = node.range?.[1] ?? 0;
+    const lineEnd = this.text.indexOf('\n', end);
+    const rest = this.text.slice(end, lineEnd === -1 ? undefined : lineEnd).replace(/\r$/, '');
+    const m = /^[ \t]+#[ \t]?(.*?)[ \t]*$/.exec(rest);
+    return m ? m[1] : undefined;
+  }
+}
+
+export function asString(node: Node | null): string | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/** A scalar's value as text whatever its YAML type (`true`, `1`, `"x"`). */
+export function scalarText(node: Node | null): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const v = node.value;
+  if (v === null || v === undefined) return '';
+  return typeof v === 'object' ? undefined : String(v);
+}
+
+export function isFalse(node: Node | null): boolean {
+  const text = scalarText(node);
+  return text !== undefined && text.trim().toLowerCase() === 'false';
+}
+
+export function isTrue(node: Node | null): boolean {
+  const text = scalarText(node);
+  return text !== undefined && text.trim().toLowerCase() === 'true';
+}
+
+export function describe(node: Node | null): string {
+  if (node === null) return 'nothing';
+  if (isMap(node)) return 'a map';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) return node.value === null ? 'null' : `a ${typeof node.value}`;
+  return 'something else';
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+export { isMap, isScalar, isSeq };
+export type { Node, Scalar, YAMLMap, YAMLSeq };

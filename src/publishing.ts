@@ -1,0 +1,87 @@
+/** Recognises steps that publish images or release artifacts, and the attestations around them. */
+import { actionName, runsCommand } from './facts.js';
+import type { Step, Workflow } from './model/workflow.js';
+
+export interface Publication {
+  step: Step;
+  kind: 'image' | 'artifact';
+  what: string;
+}
+
+const IMAGE_BUILD_ACTIONS = new Set(['docker/build-push-action', 'docker/bake-action']);
+
+const ARTIFACT_ACTIONS: Record<string, string> = {
+  'goreleaser/goreleaser-action': 'GoReleaser',
+  'softprops/action-gh-release': 'a GitHub release',
+  'ncipollo/release-action': 'a GitHub release',
+  'actions/upload-release-asset': 'a release asset',
+  'pypa/gh-action-pypi-publish': 'a PyPI package',
+};
+
+const ARTIFACT_COMMANDS: Array<[RegExp, string]> = [
+  [/\bgoreleaser\b(?:\s+\S+)*\s+release\b/, 'GoReleaser'],
+  [/\bgh\s+release\s+(?:create|upload)\b/, 'a GitHub release'],
+  [/\b(?:npm|pnpm|yarn)\s+(?:\S+\s+)*publish\b/, 'an npm package'],
+  [/\btwine\s+upload\b/, 'a PyPI package'],
+  [/\b(?:uv|poetry)\s+publish\b/, 'a Python package'],
+  [/\bcargo\s+publish\b/, 'a crate'],
+  [/\bhelm\s+push\b/, 'a Helm chart'],
+];
+
+const IMAGE_COMMANDS: Array<[RegExp, string]> = [
+  [/\b(?:docker|podman|buildah)\s+push\b/, 'docker push'],
+  [/\bdocker\s+(?:buildx\s+)?(?:build|bake)\b[^\n]*\s--push\b/, 'docker buildx --push'],
+  [/\bdocker\s+buildx\s+imagetools\s+create\b/, 'docker buildx imagetools create'],
+  [/\bko\s+(?:build|publish|resolve|apply)\b/, 'ko'],
+  [/\bcrane\s+(?:push|copy|cp)\b/, 'crane'],
+];
+
+function withValue(step: Step, key: string): string | undefined {
+  return step.with.get(key)?.value.trim().toLowerCase();
+}
+
+export function isImagePushAction(step: Step): boolean {
+  const name = actionName(step);
+  if (!name || !IMAGE_BUILD_ACTIONS.has(name)) return false;
+  const push = withValue(step, 'push');
+  return push === 'true' || !!push?.includes('${{');
+}
+
+export function publications(wf: Workflow): Publication[] {
+  const out: Publication[] = [];
+  for (const job of wf.jobs) {
+    for (const step of job.steps) {
+      const name = actionName(step);
+      if (isImagePushAction(step)) out.push({ step, kind: 'image', what: name! });
+      else if (name && ARTIFACT_ACTIONS[name]) out.push({ step, kind: 'artifact', what: ARTIFACT_ACTIONS[name]! });
+      else if (step.run) {
+        const script = step.run.value;
+        const image = IMAGE_COMMANDS.find(([re]) => runsCommand(script, re));
+        if (image) out.push({ step, kind: 'image', what: image[1] });
+        const artifact = ARTIFACT_COMMANDS.find(([re]) => runsCommand(script, re));
+        if (artifact) out.push({ step, kind: 'artifact', what: artifact[1] });
+      }
+    }
+  }
+  return out;
+}
+
+/** Does anything in the workflow produce SLSA provenance for what it publishes? */
+export function hasProvenance(wf: Workflow): boolean {
+  if (wf.jobs.some((j) => j.uses?.owner?.toLowerCase() === 'slsa-framework' && j.uses.repo?.toLowerCase() === 'slsa-github-generator')) return true;
+  for (const job of wf.jobs) {
+    for (const step of job.steps) {
+      const name = actionName(step) ?? '';
+      if (name === 'actions/attest-build-provenance' || name === 'actions/attest') return true;
+      if (name.startsWith('slsa-framework/slsa-github-generator')) return true;
+      if (IMAGE_BUILD_ACTIONS.has(name) && isImagePushAction(step) && withValue(step, 'provenance') !== 'false') return true;
+      if (name === 'pypa/gh-action-pypi-publish' && withValue(step, 'attestations') !== 'false') return true;
+      const script = step.run?.value ?? '';
+      if (runsCommand(script, /\bnpm\s+(?:\S+\s+)*publish\b[^\n]*--provenance\b/)) return true;
+      if (runsCommand(script, /\bcosign\s+attest\b[^\n]*--type[ =](?:slsaprovenance\S*|https:\/\/slsa\.dev\/provenance\S*)/)) return true;
+      if (runsCommand(script, /\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b/) && !/--provenance[ =]false\b/.test(script)) return true;
+      if ((step.env.get('NPM_CONFIG_PROVENANCE')?.value ?? job.env.get('NPM_CONFIG_PROVENANCE')?.value) === 'true') return true;
+    }
+  }
+  return false;
+}

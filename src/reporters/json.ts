@@ -1,0 +1,24 @@
+import { countByCheck, countBySeverity, type AuditReport } from '../report.js';
+import { VERSION } from '../version.js';
+
+export function renderJson(report: AuditReport, extra: Record<string, unknown> = {}): string {
+  const doc = {
+    version: 1,
+    tool: { name: 'pipewarden', version: VERSION },
+    target: report.target,
+    ...(report.identity ? { repository: `${report.identity.owner}/${report.identity.name}` } : {}),
+    findings: report.findings,
+    errors: report.errors.map((e) => ({ file: e.file, line: e.line ?? null, message: e.message, ...(e.check ? { check: e.check } : {}) })),
+    summary: {
+      total: report.findings.length,
+      bySeverity: countBySeverity(report.findings),
+      byCheck: countByCheck(report.findings),
+      errors: report.errors.length,
+      filesScanned: report.filesScanned,
+      workflows: report.workflows,
+      actions: report.actions,
+    },
+    ...extra,
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}

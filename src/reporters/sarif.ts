@@ -1,0 +1,67 @@
+/** SARIF 2.1.0 for GitHub code scanning: one rule per check, repository-relative URIs, 1-based regions. */
+import type { AuditReport } from '../report.js';
+import type { Severity } from '../types.js';
+import { VERSION } from '../version.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+/** GitHub code scanning maps this property to its critical/high/medium/low labels. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
+
+export function renderSarif(report: AuditReport): string {
+  const rules = report.checks.map((c) => ({
+    id: c.id,
+    name: c.title,
+    shortDescription: { text: c.title },
+    fullDescription: { text: c.description },
+    help: {
+      text: `${c.why}\n\nHow to fix: ${c.howToFix}`,
+      markdown: `${c.why}\n\n**How to fix:** ${c.howToFix}\n\n\`\`\`yaml\n${c.example}\n\`\`\``,
+    },
+    defaultConfiguration: { level: LEVEL[c.severity] },
+    properties: { tags: ['security', 'supply-chain', c.area], 'security-severity': SECURITY_SEVERITY[c.severity] },
+  }));
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results = report.findings.map((f) => ({
+    ruleId: f.check,
+    ...(index.has(f.check) ? { ruleIndex: index.get(f.check) } : {}),
+    level: LEVEL[f.severity],
+    message: { text: `${f.message}. ${f.remediation}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+        },
+      },
+    ],
+    properties: { severity: f.severity, confidence: f.confidence, 'security-severity': SECURITY_SEVERITY[f.severity] },
+  }));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'pipewarden', version: VERSION, semanticVersion: VERSION, informationUri: 'https://github.com/pipewarden/pipewarden', rules } },
+        results,
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: report.errors.map((e) => ({
+              level: 'warning',
+              message: { text: e.message },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: encodeURI(e.file), uriBaseId: '%SRCROOT%' },
+                    ...(e.line ? { region: { startLine: e.line } } : {}),
+                  },
+                },
+              ],
+            })),
+          },
+        ],
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

@@ -1,0 +1,89 @@
+/** Shared vocabulary of the engine: source ranges, findings, fixes and per-file errors. */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const AREAS = [
+  'permissions',
+  'pinning',
+  'credentials',
+  'triggers',
+  'injection',
+  'release-integrity',
+  'dependencies',
+  'go',
+  'policy-files',
+  'remote',
+] as const;
+export type Area = (typeof AREAS)[number];
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** A span of one file: byte-exact offsets (for edits) plus 1-based positions (for people). */
+export interface SourceRange {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** One text replacement at exact offsets of the original file text. */
+export interface TextEdit {
+  file: string;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface NewFile {
+  file: string;
+  content: string;
+}
+
+/**
+ * A fix is data: edits against the original text and/or files to create. The fix engine sorts
+ * them, drops overlaps, applies, re-parses and re-audits before anything is written.
+ */
+export interface Fix {
+  title: string;
+  safety: 'safe' | 'unsafe';
+  edits: TextEdit[];
+  newFiles: NewFile[];
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  confidence: Confidence;
+  area: Area;
+  /** Repository-relative, forward slashes. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  remediation: string;
+  fixable: boolean;
+  fix?: Fix;
+  /** Groups findings that share a subject (e.g. the target of internal @main references). */
+  group?: string;
+}
+
+/** A problem with the input (or with a check) that did not stop the audit. */
+export interface AuditError {
+  file: string;
+  line?: number;
+  message: string;
+  check?: string;
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  return severityRank(s) >= severityRank(threshold);
+}
