@@ -46,11 +46,15 @@ export const dangerousTrigger: Check = {
       for (const job of wf.jobs) {
         for (const hit of untrustedCheckouts(wf.yaml, job)) {
           critical = true;
+          // Checked out beside the trusted workspace, the fork's files may only be read as data.
           report({
             file: wf.file,
             range: hit.range,
-            severity: 'critical',
-            message: `job \`${job.id}\` checks out untrusted code (${hit.what}) in a workflow run by ${events}, then runs it (step ${hit.runner + 1})`,
+            severity: hit.subdir ? 'high' : 'critical',
+            confidence: hit.subdir ? 'medium' : 'high',
+            message: hit.subdir
+              ? `job \`${job.id}\` checks out untrusted code (${hit.what}) into \`${hit.subdir}\` in a workflow run by ${events}; step ${hit.runner + 1} must treat it strictly as data`
+              : `job \`${job.id}\` checks out untrusted code (${hit.what}) in a workflow run by ${events}, then runs it (step ${hit.runner + 1})`,
           });
         }
       }
@@ -75,6 +79,8 @@ interface UntrustedCheckout {
   what: string;
   /** Index of the first later step that executes something. */
   runner: number;
+  /** The checkout's `path:`, when the code lands outside the workspace root. */
+  subdir?: string;
 }
 
 function untrustedCheckouts(yaml: YamlFile, job: Job): UntrustedCheckout[] {
@@ -88,14 +94,15 @@ function untrustedCheckouts(yaml: YamlFile, job: Job): UntrustedCheckout[] {
   return out;
 }
 
-function headReference(yaml: YamlFile, step: Step): { range: SourceRange; what: string } | undefined {
+function headReference(yaml: YamlFile, step: Step): { range: SourceRange; what: string; subdir?: string } | undefined {
   if (isCheckout(step)) {
+    const dir = step.with.get('path')?.value.trim().replace(/^\.\/|\/$/g, '');
     for (const key of ['ref', 'repository']) {
       const value = step.with.get(key);
       if (!value) continue;
       for (const expr of expressionsIn(yaml, value.node)) {
         const path = expr.paths.find((p) => HEAD_PATHS.some((re) => re.test(p)));
-        if (path) return { range: expr.range, what: path };
+        if (path) return { range: expr.range, what: path, ...(dir && dir !== '.' ? { subdir: dir } : {}) };
       }
     }
     return undefined;

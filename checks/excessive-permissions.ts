@@ -42,7 +42,10 @@ export const excessivePermissions: Check = {
             range: s.keyRange,
             severity,
             confidence: jobs <= 1 ? 'medium' : 'high',
-            message: `\`${s.scope}: write\` at workflow level reaches all ${jobs} job${jobs === 1 ? '' : 's'}; grant it on the job that needs it`,
+            message:
+              jobs <= 1
+                ? `\`${s.scope}: write\` at workflow level also reaches every job added later; grant it on the job that needs it`
+                : `\`${s.scope}: write\` at workflow level reaches all ${jobs} jobs; grant it on the job that needs it`,
           });
         }
       }

@@ -30,7 +30,7 @@ export const missingPermissions: Check = {
         severity: onlyCalled ? 'low' : 'medium',
         message: onlyCalled
           ? `reusable workflow has no top-level permissions; job${bare.length > 1 ? 's' : ''} ${names} run with whatever token the caller grants`
-          : `no top-level permissions and job${bare.length > 1 ? 's' : ''} ${names} declare none: the token gets the repository default`,
+          : `no top-level permissions and job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none: the token gets the repository default`,
       });
     }
   },

@@ -23,11 +23,13 @@ export const missingProvenance: Check = {
   run({ repo, report }) {
     for (const wf of repo.workflows) {
       const release = isReleaseTriggered(wf);
+      let turnedOff = false;
       for (const job of wf.jobs) {
         for (const step of job.steps) {
           const name = actionName(step);
           const provenance = step.with.get('provenance');
           if ((name === 'docker/build-push-action' || name === 'docker/bake-action') && provenance?.value.trim().toLowerCase() === 'false') {
+            turnedOff = true;
             report({
               file: wf.file,
               range: provenance.range,
@@ -36,11 +38,12 @@ export const missingProvenance: Check = {
             });
           }
           if (step.run && runsCommand(step.run.value, /\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--provenance[ =]false\b/)) {
+            turnedOff = true;
             report({ file: wf.file, range: step.run.range, severity: release ? 'high' : 'medium', message: '`--provenance=false` turns off BuildKit\'s SLSA provenance' });
           }
         }
       }
-      if (!release || hasProvenance(wf)) continue;
+      if (!release || turnedOff || hasProvenance(wf)) continue;
       const published = publications(wf);
       const first = published[0];
       if (!first) continue;

@@ -52,6 +52,7 @@ export const unpinnedUses: Check = {
         file,
         range: uses.range,
         severity,
+        group: `${target}@${uses.ref}`,
         message: `\`${target}@${uses.ref}\` is pinned to ${REF_WORDS[uses.refKind] ?? 'a mutable ref'}, not a full commit SHA`,
       });
     }

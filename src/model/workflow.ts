@@ -352,14 +352,31 @@ export function expressionsIn(yaml: YamlFile, node: Scalar): LocatedExpression[]
   const source = yaml.text.slice(start, end);
   let cursor = 0;
   return findExpressions(value).map((span) => {
-    const verbatim = value.slice(span.start, span.end);
-    const at = source.indexOf(verbatim, cursor);
+    const found = locate(source, value.slice(span.start, span.end), cursor);
     let range: SourceRange;
-    if (at === -1) range = yaml.rangeOf(start, end);
+    if (!found) range = yaml.rangeOf(start, end);
     else {
-      cursor = at + verbatim.length;
-      range = yaml.rangeOf(start + at, start + at + verbatim.length);
+      cursor = found.end;
+      range = yaml.rangeOf(start + found.start, start + found.end);
     }
     return { ...span, range, paths: span.expr ? referencedPaths(span.expr) : [] };
   });
+}
+
+/**
+ * Where `text` (taken from a scalar's value) stands in the scalar's source. Block scalars
+ * re-indent continuation lines, so runs of white space may differ between the two.
+ */
+function locate(source: string, text: string, from: number): { start: number; end: number } | undefined {
+  const at = source.indexOf(text, from);
+  if (at !== -1) return { start: at, end: at + text.length };
+  const pattern = text
+    .trim()
+    .split(/\s+/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('\\s+');
+  const re = new RegExp(pattern, 'g');
+  re.lastIndex = from;
+  const m = re.exec(source);
+  return m ? { start: m.index, end: m.index + m[0].length } : undefined;
 }
