@@ -28,18 +28,14 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
   const actions: ActionModel[] = [];
   for (const file of discovered.files) {
     if (file.kind !== 'workflow' && file.kind !== 'action') continue;
-    const yaml = new YamlFile(file.path, file.text);
-    if (!yaml.ok) {
-      errors.push(...yaml.errors);
-      continue;
-    }
+    const yaml = new YamlFile(file.path, file.text, errors);
+    if (!yaml.ok) continue;
     try {
       if (file.kind === 'workflow') workflows.push(buildWorkflow(yaml));
       else actions.push(buildAction(yaml));
     } catch (err) {
       yaml.error(null, `could not be modelled: ${(err as Error).message}`);
     }
-    errors.push(...yaml.errors);
   }
   return {
     root: discovered.root,

@@ -13,13 +13,17 @@ const ALIAS_BUDGET = 10_000;
 export class YamlFile {
   readonly lineCounter = new LineCounter();
   readonly doc: Document.Parsed;
-  readonly errors: AuditError[] = [];
   private aliasesResolved = 0;
   private aliasBombReported = false;
 
+  /**
+   * @param errors where problems go; the repository model passes its own list so that errors
+   *   found while checks walk the file (an alias bomb) are reported too.
+   */
   constructor(
     readonly path: string,
     readonly text: string,
+    readonly errors: AuditError[] = [],
   ) {
     this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
     for (const e of this.doc.errors) {
@@ -28,7 +32,7 @@ export class YamlFile {
   }
 
   get ok(): boolean {
-    return this.doc.errors.length === 0 && !this.aliasBombReported;
+    return this.doc.errors.length === 0;
   }
 
   get root(): Node | null {
