@@ -1,0 +1,122 @@
+/** The built command end to end: exit codes, formats, remote targets cloned from a local bare repository. */
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/repo.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = path.join(ROOT, 'bin/pipewarden.js');
+const GAPPY = path.join(ROOT, 'test/fixtures/gappy-repo');
+const CLEAN = path.join(ROOT, 'test/fixtures/clean-repo');
+
+function pipewarden(args: string[], env: Record<string, string> = {}) {
+  return execa('node', [BIN, ...args], { reject: false, env: { CI: 'true', ...env }, stdin: 'ignore' });
+}
+
+async function git(cwd: string, ...args: string[]) {
+  return execa('git', args, { cwd, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+}
+
+/** A bare repository holding the gappy fixture on main and a tag, standing in for a remote. */
+async function bareRemote(): Promise<string> {
+  const work = await tempDir();
+  await execa('cp', ['-r', `${GAPPY}/.`, work]);
+  await git(work, 'init', '-q', '-b', 'main');
+  await git(work, 'add', '-A');
+  await git(work, 'commit', '-qm', 'init');
+  await git(work, 'tag', 'v1.0.0');
+  const bare = path.join(await tempDir(), 'gappy-org', 'gappy.git');
+  await mkdir(path.dirname(bare), { recursive: true });
+  await git(work, 'clone', '-q', '--bare', work, bare);
+  return bare;
+}
+
+describe('pipewarden CLI', () => {
+  it('exits 1 when findings reach --fail-on, 0 when they do not', async () => {
+    const high = await pipewarden([GAPPY, '--repo', 'gappy-org/gappy']);
+    expect(high.exitCode).toBe(1);
+    expect(high.stdout).toContain('critical');
+    const none = await pipewarden([GAPPY, '--fail-on', 'none']);
+    expect(none.exitCode).toBe(0);
+    const clean = await pipewarden([CLEAN, '--fail-on', 'low']);
+    expect(clean.stdout).toContain('No findings');
+    expect(clean.exitCode).toBe(0);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await pipewarden(['--format', 'xml'])).exitCode).toBe(2);
+    expect((await pipewarden(['--checks', 'no-such-check'])).exitCode).toBe(2);
+    expect((await pipewarden(['--bogus'])).exitCode).toBe(2);
+    expect((await pipewarden(['--fail-on', 'severe'])).exitCode).toBe(2);
+    expect((await pipewarden(['explain', 'nope'])).exitCode).toBe(2);
+  });
+
+  it('exits 3 with one clear line when the target cannot be audited', async () => {
+    const missing = await pipewarden(['file:///nonexistent/repo.git']);
+    expect(missing.exitCode).toBe(3);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^pipewarden: could not clone file:\/\/\/nonexistent\/repo\.git: /);
+    const notATarget = await pipewarden(['./does/not/exist/anywhere']);
+    expect(notATarget.exitCode).toBe(3);
+  });
+
+  it('--checks and --skip select checks; JSON goes to -o FILE', async () => {
+    const out = path.join(await tempDir(), 'r.json');
+    const run = await pipewarden([GAPPY, '--format', 'json', '-o', out, '--checks', 'unpinned-uses,persist-credentials', '--skip', 'persist-credentials', '--fail-on', 'none']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe('');
+    const doc = JSON.parse(await readFile(out, 'utf8'));
+    expect(new Set(doc.findings.map((f: { check: string }) => f.check))).toEqual(new Set(['unpinned-uses']));
+  });
+
+  it('clones a git URL shallowly at a ref, with hooks off, takes the identity from the URL, and removes the clone', async () => {
+    const bare = await bareRemote();
+    // A global hook that would leave a marker if git ran hooks during the clone.
+    const home = await tempDir();
+    const hooks = path.join(home, 'hooks');
+    await mkdir(hooks);
+    const marker = path.join(home, 'hook-ran');
+    await writeFile(path.join(hooks, 'post-checkout'), `#!/bin/sh\ntouch ${marker}\n`);
+    await chmod(path.join(hooks, 'post-checkout'), 0o755);
+    await writeFile(path.join(home, '.gitconfig'), `[core]\n\thooksPath = ${hooks}\n`);
+    const keep = path.join(await tempDir(), 'clone');
+    const run = await pipewarden([`file://${bare}`, '--ref', 'v1.0.0', '--keep-clone', keep, '--format', 'json', '--fail-on', 'none'], { HOME: home });
+    expect(run.stderr).toBe('');
+    const doc = JSON.parse(run.stdout);
+    expect(doc.repository).toBe('gappy-org/gappy');
+    expect(doc.findings.filter((f: { check: string }) => f.check === 'mutable-internal-ref')).toHaveLength(2);
+    await expect(stat(marker)).rejects.toThrow();
+    const shallow = await git(keep, 'rev-parse', '--is-shallow-repository');
+    expect(shallow.stdout).toBe('true');
+    // Without --keep-clone the temporary clone is gone afterwards.
+    const tmp = await tempDir();
+    const again = await pipewarden([`file://${bare}`, '--fail-on', 'none'], { HOME: home, TMPDIR: tmp });
+    expect(again.exitCode).toBe(0);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('takes the identity from the origin remote of a local checkout', async () => {
+    const dir = await tempDir();
+    await execa('cp', ['-r', `${GAPPY}/.`, dir]);
+    await git(dir, 'init', '-q');
+    await git(dir, 'remote', 'add', 'origin', 'https://github.com/gappy-org/gappy.git');
+    const run = await pipewarden([dir, '--format', 'json', '--fail-on', 'none']);
+    expect(JSON.parse(run.stdout).repository).toBe('gappy-org/gappy');
+  });
+
+  it('lists and explains checks', async () => {
+    const list = await pipewarden(['checks']);
+    expect(list.stdout).toMatch(/^template-injection\s+injection\s+high\s+yes/m);
+    const explain = await pipewarden(['explain', 'persist-credentials']);
+    expect(explain.stdout).toContain('Why it matters');
+    expect(explain.stdout).toContain('persist-credentials: false');
+  });
+
+  it('--version and --help', async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+    expect((await pipewarden(['--version'])).stdout.trim()).toBe(pkg.version);
+    expect((await pipewarden(['--help'])).stdout).toContain('Exit codes');
+  });
+});
