@@ -43,8 +43,9 @@ export const missingProvenance: Check = {
           }
         }
       }
-      if (!release || turnedOff || hasProvenance(wf)) continue;
-      const published = publications(wf);
+      if (!release || hasProvenance(wf)) continue;
+      // Images whose provenance was turned off are reported above, at the setting.
+      const published = publications(wf).filter((p) => !(turnedOff && p.kind === 'image'));
       const first = published[0];
       if (!first) continue;
       const kinds = [...new Set(published.map((p) => p.what))].join(', ');

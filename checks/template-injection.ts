@@ -44,14 +44,23 @@ export const templateInjection: Check = {
         }
       }
     }
+    const tainted = taintedLocalInputs(ctx.repo.workflows);
     for (const action of ctx.repo.actions) {
       const inputs = new Set(action.inputs.map((i) => i.toLowerCase()));
+      const dir = action.file.slice(0, action.file.lastIndexOf('/'));
       for (const step of action.steps) {
         scanStep(ctx, action.yaml, step, (path) => {
           if (isAttackerControlled(path)) return { severity: 'high', why: '' };
           const input = inputName(path);
-          if (input && inputs.has(input)) return { severity: 'low', why: ' (an action input: safe only while every caller passes trusted text)' };
-          return undefined;
+          if (!input || !inputs.has(input)) return undefined;
+          const caller = tainted.get(`${dir}#${input}`);
+          if (caller) {
+            return {
+              severity: caller.untrusted ? 'critical' : 'high',
+              why: ` and ${caller.file}:${caller.line} passes \`${caller.path}\` into it${caller.untrusted ? ` from a workflow run by ${caller.untrusted}` : ''}`,
+            };
+          }
+          return { severity: 'low', why: ' (an action input: safe only while every caller passes trusted text)' };
         });
       }
     }
@@ -113,4 +122,35 @@ function referencesSecrets(yaml: YamlFile, job: Job): boolean {
     if (s.value.includes('secrets.') && expressionsIn(yaml, s).some((e) => e.paths.some((p) => p.startsWith('secrets.') && p !== 'secrets.github_token'))) return true;
   }
   return false;
+}
+
+interface TaintedInput {
+  file: string;
+  line: number;
+  path: string;
+  /** The privileged untrusted events of the calling workflow, if any. */
+  untrusted: string;
+}
+
+/** Inputs of local actions (`uses: ./dir`) that some workflow fills with attacker-controlled text. */
+function taintedLocalInputs(workflows: Workflow[]): Map<string, TaintedInput> {
+  const out = new Map<string, TaintedInput>();
+  for (const wf of workflows) {
+    const untrusted = eventNames(wf).filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e)).join(', ');
+    for (const job of wf.jobs) {
+      for (const step of job.steps) {
+        if (step.uses?.kind !== 'local' || !step.uses.path) continue;
+        for (const [input, value] of step.with) {
+          for (const expr of expressionsIn(wf.yaml, value.node)) {
+            const path = expr.expr ? valuePaths(expr.expr).find(isAttackerControlled) : undefined;
+            const key = `${step.uses.path}#${input.toLowerCase()}`;
+            if (path && (!out.has(key) || (untrusted && !out.get(key)!.untrusted))) {
+              out.set(key, { file: wf.file, line: expr.range.line, path, untrusted });
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
 }

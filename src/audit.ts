@@ -11,6 +11,8 @@ export interface AuditOptions {
   identity?: RepoIdentity;
   now?: Date;
   label?: string;
+  /** Repository-relative paths not to audit. */
+  exclude?: string[];
 }
 
 export interface Audit {
@@ -19,7 +21,7 @@ export interface Audit {
 }
 
 export async function auditDirectory(dir: string, opts: AuditOptions = {}): Promise<Audit> {
-  const discovered = await discover(dir);
+  const discovered = await discover(dir, opts.exclude);
   const model = buildRepoModel(discovered, opts.identity, opts.now ?? new Date());
   const checks = opts.checks ?? CHECKS;
   const { findings, errors } = runChecks(model, checks);

@@ -27,6 +27,7 @@ Options:
   --fail-on LEVEL            critical|high|medium|low|none (default high)
   --checks a,b               run only these checks
   --skip a,b                 do not run these checks
+  --exclude a,b              repository paths not to audit (fixtures, examples)
   --repo owner/name          the repository's identity (else from the target or origin)
   --ref REF                  branch or tag to clone (remote targets)
   --keep-clone DIR           clone into DIR and keep it
@@ -66,6 +67,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         'fail-on': { type: 'string' },
         checks: { type: 'string' },
         skip: { type: 'string' },
+        exclude: { type: 'string', multiple: true },
         repo: { type: 'string' },
         ref: { type: 'string' },
         'keep-clone': { type: 'string' },
@@ -122,6 +124,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const { report } = await auditDirectory(target.dir, {
       checks: selected,
       label: target.label,
+      exclude: (values.exclude ?? []).flatMap((e) => list(e) ?? []),
       ...(target.identity ? { identity: target.identity } : {}),
     });
     const color = !values.output && io.isTTY && !io.env.NO_COLOR;

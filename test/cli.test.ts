@@ -114,6 +114,12 @@ describe('pipewarden CLI', () => {
     expect(explain.stdout).toContain('persist-credentials: false');
   });
 
+  it('the project passes its own audit with nothing at medium or above', async () => {
+    const run = await pipewarden([ROOT, '--repo', 'pipewarden/pipewarden', '--exclude', 'examples,test/fixtures', '--fail-on', 'medium']);
+    expect(run.stdout).toContain('1 workflow');
+    expect(run.exitCode).toBe(0);
+  });
+
   it('--version and --help', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
     expect((await pipewarden(['--version'])).stdout.trim()).toBe(pkg.version);

@@ -88,10 +88,15 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
-export async function discover(rootDir: string): Promise<DiscoveredRepo> {
+/**
+ * @param exclude repository-relative directories or files not to read (fixtures, examples).
+ */
+export async function discover(rootDir: string, exclude: string[] = []): Promise<DiscoveredRepo> {
   const root = await realpath(rootDir);
   const out: DiscoveredRepo = { root, files: [], vendorDirs: [], errors: [] };
-  await walk(root, '', [], out);
+  const excluded = exclude.map((e) => e.replace(/^\.\//, '').replace(/\/+$/, '')).filter(Boolean);
+  const scopes: IgnoreScope[] = excluded.length ? [{ base: '', rules: ignore().add(excluded.map((e) => `/${e}`)) }] : [];
+  await walk(root, '', scopes, out);
   out.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;
 }

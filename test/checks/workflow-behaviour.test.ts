@@ -119,6 +119,23 @@ ruleTester(templateInjection, {
       findings: [{ line: 11, column: 22, severity: 'medium' }],
     },
     {
+      name: 'local action input filled with a PR title by a pull_request_target workflow is critical, at the action',
+      files: {
+        '.github/actions/say/action.yml': yaml('name: say', 'inputs:', '  text: {}', 'runs:', '  using: composite', '  steps:', '    - shell: bash', '      run: echo "${{ inputs.text }}"'),
+        [WF]: yaml('on: pull_request_target', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: ./.github/actions/say', '        with:', '          text: ${{ github.event.pull_request.title }}'),
+      },
+      findings: [
+        {
+          file: '.github/actions/say/action.yml',
+          line: 8,
+          column: 18,
+          severity: 'critical',
+          message:
+            '`inputs.text` is expanded into run: and .github/workflows/ci.yml:8 passes `github.event.pull_request.title` into it from a workflow run by pull_request_target; pass it through env: instead',
+        },
+      ],
+    },
+    {
       name: 'composite action: event text high, inputs low',
       files: {
         'action.yml': yaml('name: x', 'inputs:', '  msg: {}', 'runs:', '  using: composite', '  steps:', '    - shell: bash', '      run: echo "${{ inputs.msg }}" "${{ github.event.head_commit.message }}"'),
