@@ -29,7 +29,7 @@ export const missingPermissions: Check = {
         range: wf.jobsKeyRange ?? bare[0]!.idRange,
         severity: onlyCalled ? 'low' : 'medium',
         message: onlyCalled
-          ? `reusable workflow has no top-level permissions; job${bare.length > 1 ? 's' : ''} ${names} run with whatever token the caller grants`
+          ? `reusable workflow has no top-level permissions; job${bare.length > 1 ? 's' : ''} ${names} ${bare.length > 1 ? 'run' : 'runs'} with whatever token the caller grants`
           : `no top-level permissions and job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none: the token gets the repository default`,
       });
     }
