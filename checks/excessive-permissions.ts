@@ -18,7 +18,7 @@ export const excessivePermissions: Check = {
     howToFix: 'Set `permissions: contents: read` at the top and move each write scope to the one job that needs it.',
     example:
       'permissions:\n  contents: read\njobs:\n  publish:\n    permissions:\n      packages: write  # pushes the image to ghcr.io',
-    fixable: true,
+    fixable: false,
   },
   run({ repo, report }) {
     for (const wf of repo.workflows) {

@@ -14,7 +14,7 @@ export const missingPermissions: Check = {
       'an injected command) then holds a token that can push code, move tags and publish releases.',
     howToFix: 'Add `permissions: contents: read` at the top of the workflow and grant each job only the scopes it needs.',
     example: 'on: push\npermissions:\n  contents: read\njobs:\n  release:\n    permissions:\n      contents: write  # creates the GitHub release',
-    fixable: true,
+    fixable: false,
   },
   run({ repo, report }) {
     for (const wf of repo.workflows) {

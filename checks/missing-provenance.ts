@@ -18,7 +18,7 @@ export const missingProvenance: Check = {
       'Remove `provenance: false` (or set `provenance: mode=max`); for other artifacts add actions/attest-build-provenance ' +
       '(with `id-token: write` and `attestations: write` on that job) or the slsa-github-generator reusable workflow.',
     example: '- uses: docker/build-push-action@<sha> # v6.9.0\n  with:\n    push: true\n-   provenance: false\n+   provenance: mode=max',
-    fixable: true,
+    fixable: false,
   },
   run({ repo, report }) {
     for (const wf of repo.workflows) {

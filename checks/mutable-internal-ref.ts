@@ -18,7 +18,7 @@ export const mutableInternalRef: Check = {
       'or use a local reference (`./.github/actions/x`) when the action lives in the same repository.',
     example:
       '- uses: my-org/shared-actions/setup@main\n+ uses: my-org/shared-actions/setup@8f4b7f84864484a7bf31766abe9204da3cbe65b3 # main',
-    fixable: true,
+    fixable: false,
   },
   run({ repo, report }) {
     for (const { file, uses } of usesSites(repo)) {

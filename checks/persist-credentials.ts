@@ -17,7 +17,7 @@ export const persistCredentials: Check = {
       'Add `persist-credentials: false` under the checkout step\'s `with:`. A job that must push passes the token explicitly to ' +
       'that one command instead.',
     example: '- uses: actions/checkout@<sha> # v4.2.2\n  with:\n    persist-credentials: false',
-    fixable: true,
+    fixable: false,
   },
   run({ repo, report }) {
     const jobs = [

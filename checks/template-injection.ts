@@ -22,7 +22,7 @@ export const templateInjection: Check = {
       'Pass the value through an environment variable and quote it in the script: `env: TITLE: ${{ github.event.pull_request.title }}` then `echo "$TITLE"`.',
     example:
       '- run: echo "${{ github.event.issue.title }}"\n+ env:\n+   ISSUE_TITLE: ${{ github.event.issue.title }}\n+ run: echo "$ISSUE_TITLE"',
-    fixable: true,
+    fixable: false,
   },
   run(ctx) {
     for (const wf of ctx.repo.workflows) {

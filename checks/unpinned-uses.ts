@@ -28,7 +28,7 @@ export const unpinnedUses: Check = {
       'Pin to the full commit SHA and keep the version in a comment (`uses: actions/checkout@<sha> # v4.2.2`); pin images by digest. ' +
       'Renovate (helpers:pinGitHubActionDigests) or Dependabot keep the pins current.',
     example: '- uses: actions/checkout@v4\n+ uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
-    fixable: true,
+    fixable: false,
   },
   run({ repo, report }) {
     for (const { file, uses } of usesSites(repo)) {

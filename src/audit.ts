@@ -5,6 +5,7 @@ import { buildRepoModel, type RepoIdentity, type RepoModel } from './model/repo.
 import { CHECKS } from './registry.js';
 import type { AuditReport } from './report.js';
 import { runChecks } from './runner.js';
+import { credentialMap } from './secrets.js';
 
 export interface AuditOptions {
   checks?: readonly Check[];
@@ -34,6 +35,7 @@ export async function auditDirectory(dir: string, opts: AuditOptions = {}): Prom
       errors: [...model.errors, ...errors],
       checks: checks.map((c) => c.meta),
       filesScanned: discovered.files.length,
+      secrets: credentialMap(model),
       workflows: model.workflows.length,
       actions: model.actions.length,
     },

@@ -18,6 +18,7 @@ const HELP = `pipewarden ${VERSION}: audit a repository's CI/CD supply-chain sec
 
 Usage:
   pipewarden [target] [options]     audit a directory (default .), owner/repo, or a git URL
+  pipewarden secrets [target]       the credential map: each secret, where, reachable by what
   pipewarden checks                 list the checks
   pipewarden explain <check-id>     why a check matters and how to fix it
 
@@ -94,6 +95,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   const { CHECKS, findCheck } = await import('./registry.js');
   if (positionals[0] === 'checks') return listChecks(CHECKS, io);
   if (positionals[0] === 'explain') return explain(findCheck, positionals[1], io);
+  const secretsOnly = positionals[0] === 'secrets';
+  if (secretsOnly) positionals.shift();
   if (positionals.length > 1) return usage(io, `expected one target, got ${positionals.length}`);
 
   const format = (values.format ?? 'text') as Format;
@@ -128,7 +131,16 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       ...(target.identity ? { identity: target.identity } : {}),
     });
     const color = !values.output && io.isTTY && !io.env.NO_COLOR;
-    const rendered = await render(report, format, color);
+    const rendered = secretsOnly
+      ? format === 'json'
+        ? JSON.stringify(report.secrets, null, 2) + '\n'
+        : (await import('./reporters/secrets.js')).renderCredentialMap(report.secrets)
+      : await render(report, format, color);
+    if (secretsOnly) {
+      if (values.output) await writeFile(values.output, rendered);
+      else io.stdout(rendered);
+      return EXIT.ok;
+    }
     if (values.output) await writeFile(values.output, rendered);
     else io.stdout(rendered);
     if (failOn === 'none') return EXIT.ok;

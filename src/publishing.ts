@@ -85,3 +85,42 @@ export function hasProvenance(wf: Workflow): boolean {
   }
   return false;
 }
+
+function someStep(wf: Workflow, test: (step: Step, name: string, script: string) => boolean): boolean {
+  return wf.jobs.some((job) => job.steps.some((step) => test(step, actionName(step) ?? '', step.run?.value ?? '')));
+}
+
+/** Sigstore signing of what the workflow pushes: `cosign sign`, or GoReleaser with cosign installed. */
+export function signsImages(wf: Workflow): boolean {
+  const goreleaser = someStep(wf, (_s, name, script) => name === 'goreleaser/goreleaser-action' || /\bgoreleaser\b/.test(script));
+  const cosignInstalled = someStep(wf, (_s, name) => name === 'sigstore/cosign-installer');
+  return (
+    someStep(wf, (_s, _n, script) => runsCommand(script, /\bcosign\s+sign\b/)) ||
+    (goreleaser && cosignInstalled) ||
+    wf.jobs.some((j) => /slsa-github-generator/.test(j.uses?.repo ?? '') && /container/.test(j.uses?.path ?? ''))
+  );
+}
+
+export function generatesSbom(wf: Workflow): boolean {
+  return someStep(wf, (step, name, script) => {
+    if (name === 'anchore/sbom-action' || name === 'anchore/sbom-action/download-syft') return true;
+    if ((name === 'docker/build-push-action' || name === 'docker/bake-action') && /^(?:true|.*generator=)/.test(step.with.get('sbom')?.value.trim() ?? '')) return true;
+    if (name === 'goreleaser/goreleaser-action' && someStep(wf, (_s, n) => n.startsWith('anchore/sbom-action'))) return true;
+    return (
+      runsCommand(script, /\bsyft\b/) ||
+      runsCommand(script, /\bcosign\s+attest\b[^\n]*--type[ =](?:spdx|spdxjson|cyclonedx)\b/) ||
+      runsCommand(script, /\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--sbom[ =]true\b/) ||
+      runsCommand(script, /\btrivy\b[^\n]*--format[ =](?:cyclonedx|spdx|spdx-json)\b/) ||
+      runsCommand(script, /\bcyclonedx-(?:gomod|npm|py)\b|\bcdxgen\b/)
+    );
+  });
+}
+
+/** A vulnerability scan that fails the job when it finds something. */
+export function hasScanGate(wf: Workflow): boolean {
+  return someStep(wf, (step, name, script) => {
+    if (name === 'anchore/scan-action') return step.with.get('fail-build')?.value.trim().toLowerCase() !== 'false';
+    if (name === 'aquasecurity/trivy-action') return /^[1-9]/.test(step.with.get('exit-code')?.value.trim() ?? '');
+    return runsCommand(script, /\bgrype\b[^\n]*--fail-on\b|\btrivy\b[^\n]*--exit-code[ =]+[1-9]/);
+  });
+}

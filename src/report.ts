@@ -1,6 +1,7 @@
 /** The result of one audit, as every reporter receives it. */
 import type { CheckMeta } from './check.js';
 import type { RepoIdentity } from './model/repo.js';
+import type { CredentialMapEntry } from './secrets.js';
 import { SEVERITIES, type AuditError, type Finding, type Severity } from './types.js';
 
 export interface AuditReport {
@@ -11,6 +12,8 @@ export interface AuditReport {
   /** The checks that ran, for rule metadata. */
   checks: CheckMeta[];
   filesScanned: number;
+  /** Every secret workflows read, where, and what can reach it. */
+  secrets: CredentialMapEntry[];
   workflows: number;
   actions: number;
 }

@@ -108,7 +108,7 @@ describe('pipewarden CLI', () => {
 
   it('lists and explains checks', async () => {
     const list = await pipewarden(['checks']);
-    expect(list.stdout).toMatch(/^template-injection\s+injection\s+high\s+yes/m);
+    expect(list.stdout).toMatch(/^template-injection\s+injection\s+high\s+no/m);
     const explain = await pipewarden(['explain', 'persist-credentials']);
     expect(explain.stdout).toContain('Why it matters');
     expect(explain.stdout).toContain('persist-credentials: false');
@@ -116,7 +116,7 @@ describe('pipewarden CLI', () => {
 
   it('the project passes its own audit with nothing at medium or above', async () => {
     const run = await pipewarden([ROOT, '--repo', 'pipewarden/pipewarden', '--exclude', 'examples,test/fixtures', '--fail-on', 'medium']);
-    expect(run.stdout).toContain('1 workflow');
+    expect(run.stdout).toContain('2 workflows');
     expect(run.exitCode).toBe(0);
   });
 

@@ -56,7 +56,7 @@ describe('reporters', () => {
 
   it('JSON has the documented shape', async () => {
     const doc = JSON.parse(renderJson(await sampleReport()));
-    expect(Object.keys(doc)).toEqual(['version', 'tool', 'target', 'repository', 'findings', 'errors', 'summary']);
+    expect(Object.keys(doc)).toEqual(['version', 'tool', 'target', 'repository', 'findings', 'errors', 'summary', 'secrets']);
     expect(doc.tool.name).toBe('pipewarden');
     expect(doc.findings[0]).toMatchObject({ check: expect.any(String), severity: expect.any(String), confidence: expect.any(String), area: expect.any(String), file: expect.any(String), line: expect.any(Number), column: expect.any(Number), endLine: expect.any(Number), endColumn: expect.any(Number), message: expect.any(String), remediation: expect.any(String), fixable: expect.any(Boolean) });
     expect(doc.errors[0]).toMatchObject({ file: '.github/workflows/broken.yml', line: 1 });

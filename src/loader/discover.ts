@@ -18,6 +18,7 @@ export type FileKind =
   | 'security-insights'
   | 'codeowners'
   | 'dco'
+  | 'maintainers-little-helper'
   | 'go-mod'
   | 'go-sum'
   | 'vendor-modules';
@@ -71,6 +72,7 @@ export function classify(rel: string): FileKind | undefined {
   if (SECURITY_INSIGHTS.test(rel)) return 'security-insights';
   if (CODEOWNERS.test(rel)) return 'codeowners';
   if (rel === '.github/dco.yml') return 'dco';
+  if (/^\.github\/maintainers-little-helper\.ya?ml$/.test(rel)) return 'maintainers-little-helper';
   if (!isUnderVendor(rel)) {
     if (base === 'go.mod') return 'go-mod';
     if (base === 'go.sum') return 'go-sum';

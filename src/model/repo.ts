@@ -1,5 +1,6 @@
 /** The repository model every check reads: parsed workflows and actions, plus the raw policy files. */
 import type { DiscoveredRepo, FileKind, RepoFile } from '../loader/discover.js';
+import { member, parseJsonish, type JsonDoc } from '../jsonish.js';
 import type { AuditError } from '../types.js';
 import { buildAction, buildWorkflow, type ActionModel, type Workflow } from './workflow.js';
 import { YamlFile } from './yaml.js';
@@ -16,6 +17,10 @@ export interface RepoModel {
   actions: ActionModel[];
   files: RepoFile[];
   vendorDirs: string[];
+  /** Renovate configurations that parsed (a package.json's "renovate" key included). */
+  renovate: JsonDoc[];
+  /** Other YAML files (Dependabot, SECURITY-INSIGHTS, dco.yml) that parsed. */
+  yamlFiles: Map<string, YamlFile>;
   errors: AuditError[];
   /** The date checks compare against (injectable so date-dependent checks are deterministic). */
   now: Date;
@@ -26,7 +31,24 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
   const errors: AuditError[] = [...discovered.errors];
   const workflows: Workflow[] = [];
   const actions: ActionModel[] = [];
+  const renovate: JsonDoc[] = [];
+  const yamlFiles = new Map<string, YamlFile>();
   for (const file of discovered.files) {
+    if (file.kind === 'renovate' || file.kind === 'package-json') {
+      const doc = parseJsonish(file.path, file.text);
+      if ('message' in doc) errors.push(doc);
+      else if (file.kind === 'renovate') renovate.push(doc);
+      else {
+        const key = member(doc.root, 'renovate');
+        if (key) renovate.push({ file: file.path, root: key.value });
+      }
+      continue;
+    }
+    if (file.kind === 'dependabot' || file.kind === 'security-insights' || file.kind === 'dco') {
+      const yaml = new YamlFile(file.path, file.text, errors);
+      if (yaml.ok) yamlFiles.set(file.path, yaml);
+      continue;
+    }
     if (file.kind !== 'workflow' && file.kind !== 'action') continue;
     const yaml = new YamlFile(file.path, file.text, errors);
     if (!yaml.ok) continue;
@@ -44,6 +66,8 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
     actions,
     files: discovered.files,
     vendorDirs: discovered.vendorDirs,
+    renovate,
+    yamlFiles,
     errors,
     now,
     filesOfKind: (kind) => discovered.files.filter((f) => f.kind === kind),

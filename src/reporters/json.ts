@@ -1,7 +1,7 @@
 import { countByCheck, countBySeverity, type AuditReport } from '../report.js';
 import { VERSION } from '../version.js';
 
-export function renderJson(report: AuditReport, extra: Record<string, unknown> = {}): string {
+export function renderJson(report: AuditReport): string {
   const doc = {
     version: 1,
     tool: { name: 'pipewarden', version: VERSION },
@@ -18,7 +18,7 @@ export function renderJson(report: AuditReport, extra: Record<string, unknown> =
       workflows: report.workflows,
       actions: report.actions,
     },
-    ...extra,
+    secrets: report.secrets,
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

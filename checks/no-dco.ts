@@ -1,0 +1,29 @@
+import type { Check } from '../src/check.js';
+import { actionName } from '../src/facts.js';
+import { fileStart, runsTool } from '../src/repo-facts.js';
+
+export const noDco: Check = {
+  meta: {
+    id: 'no-dco',
+    title: 'No sign-off (DCO) enforcement',
+    area: 'policy-files',
+    severity: 'info',
+    description:
+      'No .github/dco.yml, no maintainers-little-helper configuration requiring Signed-off-by, and no workflow that checks Signed-off-by lines.',
+    why:
+      'A Developer Certificate of Origin sign-off records that each contributor had the right to submit the change: provenance for ' +
+      'the source itself, which many foundations (CNCF, LF) require.',
+    howToFix: 'Install the DCO GitHub App (configured by .github/dco.yml) or add a workflow that checks every commit for Signed-off-by.',
+    example: '# .github/dco.yml\nrequire:\n  members: false',
+    fixable: false,
+  },
+  run({ repo, report }) {
+    if (repo.files.some((f) => f.kind === 'dco')) return;
+    if (repo.filesOfKind('maintainers-little-helper').some((f) => /Signed-off-by/i.test(f.text))) return;
+    const checked =
+      runsTool(repo, undefined, /Signed-off-by|\bdco\b/i) ||
+      repo.workflows.some((wf) => wf.jobs.some((j) => j.steps.some((s) => /dco/i.test(actionName(s) ?? ''))));
+    if (checked) return;
+    report({ file: '.github/dco.yml', range: fileStart(), message: 'no DCO sign-off enforcement found' });
+  },
+};

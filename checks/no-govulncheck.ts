@@ -1,0 +1,30 @@
+import type { Check } from '../src/check.js';
+import { parseGoMod } from '../src/gomod.js';
+import { goModFiles, lineRange, runsTool } from '../src/repo-facts.js';
+
+export const noGovulncheck: Check = {
+  meta: {
+    id: 'no-govulncheck',
+    title: 'Go modules without govulncheck in CI',
+    area: 'go',
+    severity: 'medium',
+    description: 'The repository has go.mod files and no workflow runs govulncheck (golang/govulncheck-action or a `govulncheck` command).',
+    why:
+      'govulncheck reports only the vulnerabilities your code actually reaches, using the Go vulnerability database, so its results ' +
+      'are worth failing a build on. Without it a known-exploitable dependency ships in your next release unnoticed.',
+    howToFix: 'Add a workflow that runs golang/govulncheck-action on pull requests and on a schedule.',
+    example: '- uses: golang/govulncheck-action@<sha> # v1.0.4\n  with:\n    go-version-file: go.mod',
+    fixable: false,
+  },
+  run({ repo, report }) {
+    const mods = goModFiles(repo);
+    if (mods.length === 0 || runsTool(repo, 'golang/govulncheck-action', /\bgovulncheck\b/)) return;
+    const root = mods[0]!;
+    const line = parseGoMod(root.text).module?.line ?? 1;
+    report({
+      file: root.path,
+      range: lineRange(root.text, line),
+      message: `no workflow runs govulncheck on ${mods.length === 1 ? 'this module' : `these ${mods.length} Go modules`}`,
+    });
+  },
+};

@@ -1,0 +1,28 @@
+import type { Check } from '../src/check.js';
+import { hasScanGate, publications } from '../src/publishing.js';
+
+export const noScanGate: Check = {
+  meta: {
+    id: 'no-scan-gate',
+    title: 'Images published with no vulnerability scan that can fail the job',
+    area: 'release-integrity',
+    severity: 'low',
+    description:
+      'Image publishing with no grype/anchore scan-action with a fail threshold, or trivy / aquasecurity/trivy-action with a non-zero exit code.',
+    why: 'A scan that cannot fail the build is a report nobody reads; a gate stops an image with a known critical vulnerability from shipping.',
+    howToFix: 'Scan the built image before pushing (anchore/scan-action with `fail-build: true` and `severity-cutoff`, or trivy with `exit-code: 1`).',
+    example: '- uses: aquasecurity/trivy-action@<sha> # 0.28.0\n  with:\n    image-ref: app:ci\n    exit-code: 1\n    severity: CRITICAL,HIGH',
+    fixable: false,
+  },
+  run({ repo, report }) {
+    for (const wf of repo.workflows) {
+      const first = publications(wf).find((p) => p.kind === 'image');
+      if (!first || hasScanGate(wf)) continue;
+      report({
+        file: wf.file,
+        range: first.step.uses?.range ?? first.step.run?.range ?? first.step.range,
+        message: `pushes container images (${first.what}) with no vulnerability scan that can fail the job`,
+      });
+    }
+  },
+};

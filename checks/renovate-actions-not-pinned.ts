@@ -1,0 +1,36 @@
+import type { Check } from '../src/check.js';
+import { jsonRange, member } from '../src/jsonish.js';
+import { fileStart } from '../src/repo-facts.js';
+import { externalPresets, pinsActionDigests } from '../src/renovate.js';
+
+export const renovateActionsNotPinned: Check = {
+  meta: {
+    id: 'renovate-actions-not-pinned',
+    title: 'Renovate does not pin GitHub Actions to digests',
+    area: 'dependencies',
+    severity: 'medium',
+    description:
+      'The Renovate configuration has no helpers:pinGitHubActionDigests, config:best-practices, or pinDigests rule that covers actions (config:recommended alone does not pin).',
+    why:
+      'Renovate keeps whatever form a reference has: `@v4` stays a movable tag. With digest pinning it rewrites references to ' +
+      '`@<sha> # v4.2.2` and keeps both current, so pinning costs no maintenance.',
+    howToFix: 'Add "helpers:pinGitHubActionDigests" to `extends` (or extend "config:best-practices").',
+    example: '"extends": [\n  "config:recommended",\n+ "helpers:pinGitHubActionDigests"\n]',
+    fixable: false,
+  },
+  run({ repo, report }) {
+    for (const doc of repo.renovate) {
+      if (pinsActionDigests(doc)) continue;
+      const ext = member(doc.root, 'extends');
+      const external = externalPresets(doc);
+      report({
+        file: doc.file,
+        range: ext ? jsonRange(ext.key) : doc.root.loc ? jsonRange(doc.root) : fileStart(),
+        confidence: external.length ? 'low' : 'high',
+        message: external.length
+          ? `Renovate does not pin action digests here; check whether ${external.join(', ')} does`
+          : 'Renovate does not pin GitHub Actions to commit digests',
+      });
+    }
+  },
+};

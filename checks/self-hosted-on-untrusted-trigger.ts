@@ -1,0 +1,41 @@
+import type { Check } from '../src/check.js';
+import { FORK_CODE_EVENTS } from '../src/facts.js';
+
+export const selfHostedOnUntrustedTrigger: Check = {
+  meta: {
+    id: 'self-hosted-on-untrusted-trigger',
+    title: 'Self-hosted runner reachable from fork pull requests',
+    area: 'triggers',
+    severity: 'high',
+    description: 'A job on `self-hosted` runner labels (or a runner group) in a workflow that pull requests from forks can trigger.',
+    why:
+      'Self-hosted runners are usually persistent: code from one job can leave a backdoor that the next job, a release build with ' +
+      'secrets, runs on. A fork pull request lets anyone put code on such a runner (this is how the PyTorch and TensorFlow runner ' +
+      'compromises worked).',
+    howToFix:
+      'Run fork pull requests on GitHub-hosted runners; keep self-hosted runners for trusted events, use ephemeral just-in-time runners, ' +
+      'and require approval for workflows from outside collaborators.',
+    example: 'on: pull_request\njobs:\n  test:\n-   runs-on: [self-hosted, linux]\n+   runs-on: ubuntu-latest',
+    fixable: false,
+  },
+  run({ repo, report }) {
+    for (const wf of repo.workflows) {
+      const events = wf.triggers.map((t) => t.event).filter((e) => FORK_CODE_EVENTS.has(e));
+      if (events.length === 0) continue;
+      for (const job of wf.jobs) {
+        const { labels, group, range } = job.runsOn;
+        if (!range) continue;
+        const selfHosted = labels.some((l) => l.trim().toLowerCase() === 'self-hosted');
+        if (!selfHosted && !group) continue;
+        report({
+          file: wf.file,
+          range,
+          confidence: selfHosted ? 'high' : 'medium',
+          message: selfHosted
+            ? `job \`${job.id}\` runs on a self-hosted runner in a workflow that ${events.join(' and ')} from forks can trigger`
+            : `job \`${job.id}\` runs in runner group \`${group}\` in a workflow that ${events.join(' and ')} from forks can trigger; make sure the group is ephemeral or GitHub-hosted`,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,35 @@
+import type { Check } from '../src/check.js';
+import { isReleaseTriggered } from '../src/facts.js';
+import { publications, signsImages } from '../src/publishing.js';
+
+export const unsignedImage: Check = {
+  meta: {
+    id: 'unsigned-image',
+    title: 'Container images pushed without a Sigstore signature',
+    area: 'release-integrity',
+    severity: 'medium',
+    description: 'A workflow pushes container images (build-push-action `push: true`, `docker push`, ko, GoReleaser) and never signs them with cosign.',
+    why:
+      'Without a signature, users and admission controllers cannot tell the image you built from one pushed with a stolen registry ' +
+      'credential. Keyless cosign signing binds the image digest to this workflow\'s identity in a public transparency log.',
+    howToFix:
+      'Install sigstore/cosign-installer and run `cosign sign --yes <image>@<digest>` after the push (the job needs `id-token: write`).',
+    example:
+      '- uses: sigstore/cosign-installer@<sha> # v3\n- run: cosign sign --yes "ghcr.io/org/app@${DIGEST}"\n  env:\n    DIGEST: ${{ steps.build.outputs.digest }}',
+    fixable: false,
+  },
+  run({ repo, report }) {
+    for (const wf of repo.workflows) {
+      const images = publications(wf).filter((p) => p.kind === 'image');
+      const first = images[0];
+      if (!first || signsImages(wf)) continue;
+      const release = isReleaseTriggered(wf);
+      report({
+        file: wf.file,
+        range: first.step.uses?.range ?? first.step.run?.range ?? first.step.range,
+        severity: release ? 'high' : 'medium',
+        message: `${release ? 'release workflow pushes' : 'workflow pushes'} container images (${first.what}) without a cosign signature`,
+      });
+    }
+  },
+};

@@ -1,0 +1,115 @@
+import { missingSbom } from '../../checks/missing-sbom.js';
+import { noScanGate } from '../../checks/no-scan-gate.js';
+import { secretInBuildArgs } from '../../checks/secret-in-build-args.js';
+import { secretsInUntrustedTrigger } from '../../checks/secrets-in-untrusted-trigger.js';
+import { secretsInherit } from '../../checks/secrets-inherit.js';
+import { secretsOutsideEnvironment } from '../../checks/secrets-outside-environment.js';
+import { selfHostedOnUntrustedTrigger } from '../../checks/self-hosted-on-untrusted-trigger.js';
+import { staticCloudCredentials } from '../../checks/static-cloud-credentials.js';
+import { unsignedImage } from '../../checks/unsigned-image.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { yaml } from '../helpers/repo.js';
+
+const WF = '.github/workflows/ci.yml';
+const job = (on: string, ...lines: string[]): string => yaml(`on: ${on}`, 'jobs:', '  a:', '    runs-on: ubuntu-latest', ...lines);
+const PUSH_IMAGE = ['    steps:', '      - uses: docker/build-push-action@v6', '        with:', '          push: true'];
+
+ruleTester(unsignedImage, {
+  valid: [
+    { name: 'cosign sign after the push', files: { [WF]: job('release', ...PUSH_IMAGE, '      - run: cosign sign --yes "$IMAGE@$DIGEST"') } },
+    { name: 'build without push', files: { [WF]: job('push', '    steps:', '      - uses: docker/build-push-action@v6', '        with: {push: false}') } },
+  ],
+  invalid: [
+    { name: 'release push unsigned is high', files: { [WF]: job('release', ...PUSH_IMAGE) }, findings: [{ line: 6, column: 15, severity: 'high' }] },
+    { name: 'docker push on main is medium', files: { [WF]: job('push', '    steps:', '      - run: docker push ghcr.io/acme/app') }, findings: [{ line: 6, column: 14, severity: 'medium' }] },
+  ],
+});
+
+ruleTester(missingSbom, {
+  valid: [{ name: 'sbom: true', files: { [WF]: job('release', ...PUSH_IMAGE, '          sbom: true') } }],
+  invalid: [{ name: 'GitHub release without SBOM', files: { [WF]: job('release', '    steps:', '      - run: gh release upload v1 dist/*') }, findings: [{ line: 6, column: 14, severity: 'medium' }] }],
+});
+
+ruleTester(noScanGate, {
+  valid: [{ name: 'trivy with exit-code 1', files: { [WF]: job('push', '    steps:', '      - uses: aquasecurity/trivy-action@v0', '        with: {exit-code: "1"}', '      - run: docker push x') } }],
+  invalid: [{ name: 'trivy that cannot fail', files: { [WF]: job('push', '    steps:', '      - uses: aquasecurity/trivy-action@v0', '      - run: docker push x') }, findings: [{ line: 7, column: 14, severity: 'low' }] }],
+});
+
+ruleTester(secretsOutsideEnvironment, {
+  valid: [
+    { name: 'environment gates the secret', files: { [WF]: job('push', '    environment: prod', '    steps:', '      - run: deploy', '        env: {KEY: "${{ secrets.DEPLOY_KEY }}"}') } },
+    { name: 'GITHUB_TOKEN is not a stored secret', files: { [WF]: job('push', '    steps:', '      - run: gh pr list', '        env: {GH_TOKEN: "${{ secrets.GITHUB_TOKEN }}"}') } },
+  ],
+  invalid: [
+    {
+      name: 'secret read without environment names secret and triggers',
+      files: { [WF]: job('[push, pull_request]', '    steps:', '      - run: deploy', '        env:', '          KEY: ${{ secrets.deploy_key }}') },
+      findings: [{ line: 8, column: 16, message: 'job `a` reads `DEPLOY_KEY` without an environment; any run on push, pull_request can use it' }],
+    },
+  ],
+});
+
+ruleTester(secretsInUntrustedTrigger, {
+  valid: [{ name: 'secrets on push', files: { [WF]: job('push', '    steps:', '      - run: x ${{ secrets.A }}') } }],
+  invalid: [
+    {
+      name: 'secret and workflow write scope in an issue_comment workflow',
+      files: { [WF]: yaml('on: issue_comment', 'permissions:', '  issues: write', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - run: x', '        env: {T: "${{ secrets.BOT_TOKEN }}"}') },
+      findings: [
+        { line: 3, column: 3, severity: 'medium' },
+        { line: 9, column: 19, severity: 'high', message: 'job `a` reads `BOT_TOKEN` in a workflow run by issue_comment' },
+      ],
+    },
+  ],
+});
+
+ruleTester(secretsInherit, {
+  valid: [{ name: 'explicit secrets', files: { [WF]: yaml('on: push', 'jobs:', '  c:', '    uses: ./.github/workflows/r.yml', '    secrets:', '      A: ${{ secrets.A }}') } }],
+  invalid: [{ name: 'inherit', files: { [WF]: yaml('on: push', 'jobs:', '  c:', '    uses: ./.github/workflows/r.yml', '    secrets: inherit') }, findings: [{ line: 5, column: 14, endColumn: 21 }] }],
+});
+
+ruleTester(secretInBuildArgs, {
+  valid: [{ name: 'secret mount', files: { [WF]: job('push', '    steps:', '      - uses: docker/build-push-action@v6', '        with:', '          secrets: token=${{ secrets.NPM_TOKEN }}') } }],
+  invalid: [
+    {
+      name: 'build-args and --build-arg',
+      files: {
+        [WF]: job('push', '    steps:', '      - uses: docker/build-push-action@v6', '        with:', '          build-args: TOKEN=${{ secrets.NPM_TOKEN }}', '      - run: docker build --build-arg KEY=${{ secrets.KEY }} .'),
+      },
+      findings: [
+        { line: 8, column: 29, severity: 'high' },
+        { line: 9, column: 43 },
+      ],
+    },
+  ],
+});
+
+ruleTester(staticCloudCredentials, {
+  valid: [{ name: 'role-to-assume', files: { [WF]: job('push', '    steps:', '      - uses: aws-actions/configure-aws-credentials@v4', '        with:', '          role-to-assume: arn:aws:iam::1:role/ci') } }],
+  invalid: [
+    {
+      name: 'access keys and exported env',
+      files: {
+        [WF]: job('push', '    env:', '      AWS_SECRET_ACCESS_KEY: ${{ secrets.AWS_SECRET }}', '    steps:', '      - uses: google-github-actions/auth@v2', '        with:', '          credentials_json: ${{ secrets.GCP }}'),
+      },
+      findings: [
+        { line: 6, column: 30 },
+        { line: 10, column: 29 },
+      ],
+    },
+  ],
+});
+
+ruleTester(selfHostedOnUntrustedTrigger, {
+  valid: [{ name: 'self-hosted on push', files: { [WF]: yaml('on: push', 'jobs:', '  a:', '    runs-on: [self-hosted, linux]', '    steps: [{run: x}]') } }],
+  invalid: [
+    {
+      name: 'self-hosted on pull_request, group lower confidence',
+      files: { [WF]: yaml('on: pull_request', 'jobs:', '  a:', '    runs-on: [self-hosted, linux]', '    steps: [{run: x}]', '  b:', '    runs-on:', '      group: big', '    steps: [{run: x}]') },
+      findings: [
+        { line: 4, column: 14, confidence: 'high' },
+        { line: 8, column: 7, confidence: 'medium' },
+      ],
+    },
+  ],
+});
