@@ -9,7 +9,7 @@ export const goSumMissing: Check = {
     area: 'go',
     severity: 'high',
     description:
-      'go.mod requires modules but go.sum is missing or lacks the lines for a required version, or vendor/modules.txt disagrees with go.mod.',
+      'go.mod requires modules but go.sum is missing or lacks the lines for a required version, or vendor/modules.txt disagrees with go.mod; with --go, what a local `go mod verify` reports.',
     why:
       'go.sum pins the hash of every module version; without a line for it, the first build that downloads the module trusts ' +
       'whatever the proxy or origin serves that day. A vendor/ tree that disagrees with go.mod was edited or is stale.',
@@ -35,6 +35,10 @@ export const goSumMissing: Check = {
         if (!sum.has(`${r.path} ${r.version}`)) {
           report({ file: file.path, range: lineRange(file.text, r.line, r.column, r.endColumn), message: `go.sum has no hash for ${r.path} ${r.version}` });
         }
+      }
+      const verified = repo.goVerify?.get(file.path);
+      if (verified && !verified.ok) {
+        report({ file: file.path, range: lineRange(file.text, mod.module?.line ?? 1), message: `go mod verify failed: ${verified.output.split('\n').slice(0, 3).join('; ')}` });
       }
       const vendored = modulesTxt.get(`${dir}vendor/modules.txt`);
       if (vendored === undefined) continue;

@@ -27,7 +27,7 @@ export const missingSbom: Check = {
         file: wf.file,
         range: first.step.uses?.range ?? first.step.run?.range ?? first.step.range,
         severity: release ? 'medium' : 'low',
-        message: `publishes ${[...new Set(published.map((p) => p.what))].join(', ')} with no SBOM generated or attested`,
+        message: `publishes ${[...new Set(published.map((p) => (p.kind === 'image' ? `container images (${p.what})` : p.what)))].join(', ')} with no SBOM generated or attested`,
       });
     }
   },

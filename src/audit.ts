@@ -1,5 +1,6 @@
 /** One audit: discover files, build the model, run the checks. Used by the CLI, the corpus runner and tests. */
 import type { Check } from './check.js';
+import { goModVerify } from './go-verify.js';
 import { discover } from './loader/discover.js';
 import { buildRepoModel, type RepoIdentity, type RepoModel } from './model/repo.js';
 import { CHECKS } from './registry.js';
@@ -14,6 +15,8 @@ export interface AuditOptions {
   label?: string;
   /** Repository-relative paths not to audit. */
   exclude?: string[];
+  /** Also run `go mod verify` locally (network off) for every go.mod. */
+  go?: boolean;
 }
 
 export interface Audit {
@@ -24,6 +27,12 @@ export interface Audit {
 export async function auditDirectory(dir: string, opts: AuditOptions = {}): Promise<Audit> {
   const discovered = await discover(dir, opts.exclude);
   const model = buildRepoModel(discovered, opts.identity, opts.now ?? new Date());
+  if (opts.go) {
+    const mods = discovered.files.filter((f) => f.kind === 'go-mod').map((f) => f.path);
+    const verified = await goModVerify(discovered.root, mods);
+    if ('error' in verified) model.errors.push({ file: '.', message: verified.error });
+    else model.goVerify = verified;
+  }
   const checks = opts.checks ?? CHECKS;
   const { findings, errors } = runChecks(model, checks);
   return {

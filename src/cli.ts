@@ -33,6 +33,7 @@ Options:
   --ref REF                  branch or tag to clone (remote targets)
   --keep-clone DIR           clone into DIR and keep it
   --offline                  make no network requests
+  --go                       also run \`go mod verify\` locally, network off
   --ci                       non-interactive (also when CI is set or stdout is not a TTY)
   -v, --version              print the version
   -h, --help                 this help
@@ -73,6 +74,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         ref: { type: 'string' },
         'keep-clone': { type: 'string' },
         offline: { type: 'boolean' },
+        go: { type: 'boolean' },
         ci: { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
@@ -128,6 +130,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       checks: selected,
       label: target.label,
       exclude: (values.exclude ?? []).flatMap((e) => list(e) ?? []),
+      go: !!values.go,
       ...(target.identity ? { identity: target.identity } : {}),
     });
     const color = !values.output && io.isTTY && !io.env.NO_COLOR;

@@ -1,6 +1,7 @@
 /** The repository model every check reads: parsed workflows and actions, plus the raw policy files. */
 import type { DiscoveredRepo, FileKind, RepoFile } from '../loader/discover.js';
 import { member, parseJsonish, type JsonDoc } from '../jsonish.js';
+import type { GoVerifyResult } from '../go-verify.js';
 import type { AuditError } from '../types.js';
 import { buildAction, buildWorkflow, type ActionModel, type Workflow } from './workflow.js';
 import { YamlFile } from './yaml.js';
@@ -22,6 +23,8 @@ export interface RepoModel {
   /** Other YAML files (Dependabot, SECURITY-INSIGHTS, dco.yml) that parsed. */
   yamlFiles: Map<string, YamlFile>;
   errors: AuditError[];
+  /** Results of `go mod verify` per go.mod path, when --go asked for them. */
+  goVerify?: Map<string, GoVerifyResult>;
   /** The date checks compare against (injectable so date-dependent checks are deterministic). */
   now: Date;
   filesOfKind(kind: FileKind): RepoFile[];
