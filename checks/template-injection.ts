@@ -3,6 +3,7 @@ import { eventNames, PRIVILEGED_UNTRUSTED_EVENTS, usesAction } from '../src/fact
 import { valuePaths } from '../src/model/expressions.js';
 import { expressionsIn, type Job, type Step, type Workflow } from '../src/model/workflow.js';
 import { asString, isMap, type YamlFile } from '../src/model/yaml.js';
+import { isTokenSecret, secretUsesInJob } from '../src/secrets.js';
 import { isAttackerControlled } from '../src/taint.js';
 import type { Severity } from '../src/types.js';
 
@@ -30,7 +31,7 @@ export const templateInjection: Check = {
       const untrusted = events.filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e));
       const textInputs = textInputNames(wf);
       for (const job of wf.jobs) {
-        const privileged = untrusted.length > 0 || hasWriteToken(wf, job) || referencesSecrets(wf.yaml, job);
+        const privileged = untrusted.length > 0 || hasWriteToken(wf, job) || referencesSecrets(wf, job);
         for (const step of job.steps) {
           scanStep(ctx, wf.yaml, step, (path) => {
             if (isAttackerControlled(path)) {
@@ -117,11 +118,8 @@ function hasWriteToken(wf: Workflow, job: Job): boolean {
   return perms.kind === 'write-all' || perms.scopes.some((s) => s.level === 'write');
 }
 
-function referencesSecrets(yaml: YamlFile, job: Job): boolean {
-  for (const s of yaml.strings(job.node)) {
-    if (s.value.includes('secrets.') && expressionsIn(yaml, s).some((e) => e.paths.some((p) => p.startsWith('secrets.') && p !== 'secrets.github_token'))) return true;
-  }
-  return false;
+function referencesSecrets(wf: Workflow, job: Job): boolean {
+  return secretUsesInJob(wf, job).some((u) => !isTokenSecret(u.name));
 }
 
 interface TaintedInput {

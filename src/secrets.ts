@@ -15,8 +15,13 @@ export interface SecretUse {
 }
 
 /** Every `secrets.X` read inside one job (GITHUB_TOKEN included; callers filter). */
+const usesCache = new WeakMap<Job, SecretUse[]>();
+
 export function secretUsesInJob(wf: Workflow, job: Job): SecretUse[] {
+  const cached = usesCache.get(job);
+  if (cached) return cached;
   const out: SecretUse[] = [];
+  usesCache.set(job, out);
   for (const s of wf.yaml.strings(job.node)) {
     if (!s.value.includes('secrets')) continue;
     const stepIndex = job.steps.findIndex((st) => s.range && st.range.start <= s.range[0] && s.range[0] < st.range.end);

@@ -345,9 +345,20 @@ export interface LocatedExpression extends ExpressionSpan {
  * source text contains it verbatim (plain, single-quoted and block scalars do), otherwise
  * the scalar's range.
  */
+const expressionCache = new WeakMap<Scalar, LocatedExpression[]>();
+
 export function expressionsIn(yaml: YamlFile, node: Scalar): LocatedExpression[] {
   const value = typeof node.value === 'string' ? node.value : '';
   if (!value.includes('${{')) return [];
+  // Several checks ask about the same scalars; parse and locate each one once per audit.
+  const cached = expressionCache.get(node);
+  if (cached) return cached;
+  const located = locateExpressions(yaml, node, value);
+  expressionCache.set(node, located);
+  return located;
+}
+
+function locateExpressions(yaml: YamlFile, node: Scalar, value: string): LocatedExpression[] {
   const [start, end] = node.range ?? [0, 0];
   const source = yaml.text.slice(start, end);
   let cursor = 0;
