@@ -1,5 +1,6 @@
 import type { Check } from '../src/check.js';
 import { actionName, isReleaseTriggered, runsCommand } from '../src/facts.js';
+import { replaceScalar } from '../src/fix/yaml-edit.js';
 import { hasProvenance, publications } from '../src/publishing.js';
 
 export const missingProvenance: Check = {
@@ -18,7 +19,7 @@ export const missingProvenance: Check = {
       'Remove `provenance: false` (or set `provenance: mode=max`); for other artifacts add actions/attest-build-provenance ' +
       '(with `id-token: write` and `attestations: write` on that job) or the slsa-github-generator reusable workflow.',
     example: '- uses: docker/build-push-action@<sha> # v6.9.0\n  with:\n    push: true\n-   provenance: false\n+   provenance: mode=max',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
     for (const wf of repo.workflows) {
@@ -33,6 +34,13 @@ export const missingProvenance: Check = {
             report({
               file: wf.file,
               range: provenance.range,
+              fix: {
+                title: 'Turn BuildKit provenance on (mode=max)',
+                safety: 'safe',
+                edits: [replaceScalar(wf.yaml, provenance.node, 'mode=max')],
+                newFiles: [],
+                changes: [{ file: wf.file, path: ['jobs', job.id, 'steps', step.index, 'with', 'provenance'] }],
+              },
               severity: release ? 'high' : 'medium',
               message: `\`provenance: false\` turns off BuildKit's SLSA provenance for the image${release ? ' in a release workflow' : ''}`,
             });

@@ -1,5 +1,6 @@
 import type { Check } from '../src/check.js';
 import { isCheckout, runsCommand } from '../src/facts.js';
+import { setStepInput } from '../src/fix/step-edit.js';
 import type { Step } from '../src/model/workflow.js';
 
 export const persistCredentials: Check = {
@@ -17,20 +18,22 @@ export const persistCredentials: Check = {
       'Add `persist-credentials: false` under the checkout step\'s `with:`. A job that must push passes the token explicitly to ' +
       'that one command instead.',
     example: '- uses: actions/checkout@<sha> # v4.2.2\n  with:\n    persist-credentials: false',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
     const jobs = [
-      ...repo.workflows.flatMap((wf) => wf.jobs.map((j) => ({ file: wf.file, steps: j.steps }))),
-      ...repo.actions.map((a) => ({ file: a.file, steps: a.steps })),
+      ...repo.workflows.flatMap((wf) => wf.jobs.map((j) => ({ file: wf.file, yaml: wf.yaml, steps: j.steps, path: ['jobs', j.id, 'steps'] as Array<string | number> }))),
+      ...repo.actions.map((a) => ({ file: a.file, yaml: a.yaml, steps: a.steps, path: ['runs', 'steps'] as Array<string | number> })),
     ];
-    for (const { file, steps } of jobs) {
+    for (const { file, yaml, steps, path } of jobs) {
       steps.forEach((step, i) => {
         if (!isCheckout(step) || !step.uses) return;
         const value = step.with.get('persist-credentials')?.value.trim().toLowerCase();
         if (value === 'false' || value?.includes('${{')) return;
         const pushes = steps.slice(i + 1).some(pushesWithGit);
+        const fix = setStepInput(yaml, step, [...path, step.index], 'persist-credentials', 'false', 'Set persist-credentials: false on actions/checkout');
         report({
+          ...(fix ? { fix: pushes ? { ...fix, safety: 'unsafe' as const } : fix } : {}),
           file,
           range: step.uses.range,
           confidence: pushes ? 'medium' : 'high',

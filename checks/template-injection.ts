@@ -58,7 +58,7 @@ export const templateInjection: Check = {
           if (caller) {
             return {
               severity: caller.untrusted ? 'critical' : 'high',
-              why: ` and ${caller.file}:${caller.line} passes \`${caller.path}\` into it${caller.untrusted ? ` from a workflow run by ${caller.untrusted}` : ''}`,
+              why: ` and ${caller.file} passes \`${caller.path}\` into it${caller.untrusted ? ` from a workflow run by ${caller.untrusted}` : ''}`,
             };
           }
           return { severity: 'low', why: ' (an action input: safe only while every caller passes trusted text)' };
@@ -124,7 +124,6 @@ function referencesSecrets(wf: Workflow, job: Job): boolean {
 
 interface TaintedInput {
   file: string;
-  line: number;
   path: string;
   /** The privileged untrusted events of the calling workflow, if any. */
   untrusted: string;
@@ -143,7 +142,7 @@ function taintedLocalInputs(workflows: Workflow[]): Map<string, TaintedInput> {
             const path = expr.expr ? valuePaths(expr.expr).find(isAttackerControlled) : undefined;
             const key = `${step.uses.path}#${input.toLowerCase()}`;
             if (path && (!out.has(key) || (untrusted && !out.get(key)!.untrusted))) {
-              out.set(key, { file: wf.file, line: expr.range.line, path, untrusted });
+              out.set(key, { file: wf.file, path, untrusted });
             }
           }
         }

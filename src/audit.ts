@@ -1,7 +1,7 @@
 /** One audit: discover files, build the model, run the checks. Used by the CLI, the corpus runner and tests. */
 import type { Check } from './check.js';
 import { goModVerify } from './go-verify.js';
-import { discover } from './loader/discover.js';
+import { discover, type DiscoveredRepo } from './loader/discover.js';
 import { buildRepoModel, type RepoIdentity, type RepoModel } from './model/repo.js';
 import { CHECKS } from './registry.js';
 import type { AuditReport } from './report.js';
@@ -25,7 +25,11 @@ export interface Audit {
 }
 
 export async function auditDirectory(dir: string, opts: AuditOptions = {}): Promise<Audit> {
-  const discovered = await discover(dir, opts.exclude);
+  return auditDiscovered(await discover(dir, opts.exclude), opts);
+}
+
+/** Audits files already read (the fix engine passes edited copies through here). */
+export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOptions = {}): Promise<Audit> {
   const model = buildRepoModel(discovered, opts.identity, opts.now ?? new Date());
   if (opts.go) {
     const mods = discovered.files.filter((f) => f.kind === 'go-mod').map((f) => f.path);
@@ -38,7 +42,7 @@ export async function auditDirectory(dir: string, opts: AuditOptions = {}): Prom
   return {
     model,
     report: {
-      target: opts.label ?? dir,
+      target: opts.label ?? discovered.root,
       ...(opts.identity ? { identity: opts.identity } : {}),
       findings,
       errors: [...model.errors, ...errors],

@@ -33,6 +33,10 @@ Options:
   --ref REF                  branch or tag to clone (remote targets)
   --keep-clone DIR           clone into DIR and keep it
   --offline                  make no network requests
+  --fix                      apply safe fixes to the working tree (--fix=all: unsafe ones too)
+  --patch FILE               write the fixes as a unified diff (- for stdout) that git apply accepts
+  --dry-run                  print the fixes' diff; change nothing
+  --force                    also fix files that have uncommitted changes
   --go                       also run \`go mod verify\` locally, network off
   --ci                       non-interactive (also when CI is set or stdout is not a TTY)
   -v, --version              print the version
@@ -57,6 +61,8 @@ const defaultIo = (): Io => ({
 });
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  // `--fix=all` is the one option with an optional value; give it a name parseArgs can take.
+  argv = argv.map((a) => (a === '--fix=all' ? '--fix-all' : a));
   let parsed;
   try {
     parsed = parseArgs({
@@ -75,6 +81,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         'keep-clone': { type: 'string' },
         offline: { type: 'boolean' },
         go: { type: 'boolean' },
+        fix: { type: 'boolean' },
+        'fix-all': { type: 'boolean' },
+        patch: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        force: { type: 'boolean' },
         ci: { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
@@ -126,13 +137,35 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     throw err;
   }
   try {
-    const { report } = await auditDirectory(target.dir, {
-      checks: selected,
+    const auditOpts = {
       label: target.label,
-      exclude: (values.exclude ?? []).flatMap((e) => list(e) ?? []),
-      go: !!values.go,
       ...(target.identity ? { identity: target.identity } : {}),
-    });
+      exclude: (values.exclude ?? []).flatMap((e) => list(e) ?? []),
+    };
+    if (values.fix || values['fix-all'] || values.patch !== undefined || values['dry-run']) {
+      const { runFixes, fixSummary } = await import('./fix/run.js');
+      const write = !!(values.fix || values['fix-all']);
+      const result = await runFixes(
+        target.dir,
+        {
+          ...auditOpts,
+          checks: selected,
+          include: values['fix-all'] ? 'all' : 'safe',
+          write,
+          force: !!values.force,
+          dryRun: !!values['dry-run'],
+          ...(values.patch !== undefined ? { patch: values.patch } : {}),
+        },
+        io.stdout,
+      );
+      io.stderr(fixSummary(result, write && !values['dry-run']));
+      if (values.patch === '-' || values['dry-run']) return EXIT.ok;
+    }
+    const { report, model } = await auditDirectory(target.dir, { ...auditOpts, checks: selected, go: !!values.go });
+    if (format === 'json') {
+      const { fixDiff } = await import('./fix/preview.js');
+      for (const f of report.findings) if (f.fix) f.fix = { ...f.fix, diff: fixDiff(model, f.fix) };
+    }
     const color = !values.output && io.isTTY && !io.env.NO_COLOR;
     const rendered = secretsOnly
       ? format === 'json'

@@ -51,6 +51,13 @@ export interface Fix {
   safety: 'safe' | 'unsafe';
   edits: TextEdit[];
   newFiles: NewFile[];
+  /**
+   * The document paths (per file) the fix means to change. After applying, each edited file's
+   * parsed document must equal the original everywhere else, or the fix is rolled back.
+   */
+  changes: Array<{ file: string; path: Array<string | number> }>;
+  /** The fix as a unified diff; filled in for JSON output. */
+  diff?: string;
 }
 
 export interface Finding {

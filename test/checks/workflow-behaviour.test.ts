@@ -131,7 +131,7 @@ ruleTester(templateInjection, {
           column: 18,
           severity: 'critical',
           message:
-            '`inputs.text` is expanded into run: and .github/workflows/ci.yml:8 passes `github.event.pull_request.title` into it from a workflow run by pull_request_target; pass it through env: instead',
+            '`inputs.text` is expanded into run: and .github/workflows/ci.yml passes `github.event.pull_request.title` into it from a workflow run by pull_request_target; pass it through env: instead',
         },
       ],
     },
