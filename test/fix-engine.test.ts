@@ -1,0 +1,129 @@
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import type { Check } from '../src/check.js';
+import { planFixes } from '../src/fix/engine.js';
+import { discover } from '../src/loader/discover.js';
+import { lineRange } from '../src/repo-facts.js';
+import type { Fix } from '../src/types.js';
+import { makeRepo, yaml } from './helpers/repo.js';
+
+const BIN = fileURLToPath(new URL('../bin/pipewarden.js', import.meta.url));
+const WF = '.github/workflows/ci.yml';
+const TEXT = yaml('on: push', 'permissions: {}', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', '      - run: make');
+
+/** A check whose "fix" is whatever the test hands it, reported on line 1 until the marker appears. */
+function checkWithFix(id: string, makeFix: (text: string) => Fix): Check {
+  return {
+    meta: { id, title: 't', area: 'pinning', severity: 'high', description: 'test check', why: 'test check', howToFix: 'test check', example: 'test check', fixable: true },
+    run({ repo, report }) {
+      const file = repo.files.find((f) => f.path === WF)!;
+      if (file.text.includes(`# ${id}`)) return;
+      report({ file: WF, range: lineRange(file.text, 1), message: 'marker missing', fix: makeFix(file.text) });
+    },
+  };
+}
+
+const fixAt = (id: string, start: number, end: number, text: string, changes: Fix['changes'] = []): Fix => ({ title: id, safety: 'safe', edits: [{ file: WF, start, end, text }], newFiles: [], changes });
+
+describe('fix engine', () => {
+  it('rolls back a fix that breaks the YAML, and one that changes the document outside its paths', async () => {
+    const breaks = checkWithFix('breaks', () => fixAt('breaks', 0, 0, '# breaks\n: : [\n'));
+    const changesMore = checkWithFix('changes-more', (t) => fixAt('changes-more', t.indexOf('make'), t.indexOf('make') + 4, 'make all # changes-more'));
+    const dir = await makeRepo({ [WF]: TEXT });
+    const plan = await planFixes(await discover(dir), { include: 'all', checks: [breaks, changesMore] });
+    expect(plan.files.size).toBe(0);
+    const outcomes = plan.outcomes.map((o) => [o.finding.check, o.status, o.reason]).sort();
+    expect(outcomes).toEqual([
+      ['breaks', 'rolled-back', expect.stringMatching(/no longer parses/)],
+      ['changes-more', 'rolled-back', `${WF} changed outside the paths the fix declared`],
+    ]);
+  });
+
+  it('keeps a fix whose change is declared, and rolls back one that leaves its finding', async () => {
+    const ok = checkWithFix('ok', (t) => fixAt('ok', t.indexOf('make'), t.indexOf('make') + 4, 'make all # ok', [{ file: WF, path: ['jobs', 'a', 'steps', 1, 'run'] }]));
+    const noop = checkWithFix('noop', () => fixAt('noop', 0, 0, '# still here\n'));
+    const plan = await planFixes(await discover(await makeRepo({ [WF]: TEXT })), { include: 'all', checks: [ok, noop] });
+    expect(plan.outcomes.map((o) => [o.finding.check, o.status])).toEqual([
+      ['ok', 'applied'],
+      ['noop', 'rolled-back'],
+    ]);
+    expect(plan.files.get(WF)?.after).toContain('- run: make all # ok');
+  });
+
+  it('defers overlapping fixes to a later pass and reports the ones that never apply', async () => {
+    const a = checkWithFix('first', () => fixAt('first', 0, 2, '# first\non'));
+    const b = checkWithFix('second', () => fixAt('second', 0, 2, 'on'));
+    const plan = await planFixes(await discover(await makeRepo({ [WF]: TEXT })), { include: 'all', checks: [a, b] });
+    const statuses = plan.outcomes.map((o) => o.status).sort();
+    expect(statuses).toContain('applied');
+    expect(statuses.filter((s) => s !== 'applied').every((s) => s === 'rolled-back' || s === 'overlap')).toBe(true);
+  });
+
+  it('does not apply unsafe fixes unless asked', async () => {
+    const unsafe = checkWithFix('unsafe', () => ({ ...fixAt('unsafe', 0, 0, '# unsafe\n'), safety: 'unsafe' }));
+    const safeOnly = await planFixes(await discover(await makeRepo({ [WF]: TEXT })), { include: 'safe', checks: [unsafe] });
+    expect(safeOnly.outcomes).toEqual([]);
+    const all = await planFixes(await discover(await makeRepo({ [WF]: TEXT })), { include: 'all', checks: [unsafe] });
+    expect(all.outcomes.map((o) => o.status)).toEqual(['applied']);
+  });
+});
+
+describe('--fix, --patch and --dry-run', () => {
+  async function gitRepo(files: Record<string, string>) {
+    const dir = await makeRepo(files);
+    const env = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    await execa('git', ['init', '-q'], { cwd: dir });
+    await execa('git', ['add', '-A'], { cwd: dir, env });
+    await execa('git', ['commit', '-qm', 'init'], { cwd: dir, env });
+    return dir;
+  }
+  const run = (args: string[]) => execa('node', [BIN, ...args], { reject: false, env: { CI: 'true' }, stdin: 'ignore', stripFinalNewline: false });
+  const checkout = yaml('on: push', 'permissions: {}', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2', '      - run: make');
+
+  it('--patch - prints a patch that git apply accepts, and changes nothing', async () => {
+    const dir = await gitRepo({ [WF]: checkout });
+    const result = await run([dir, '--patch', '-', '--checks', 'persist-credentials']);
+    expect(result.exitCode).toBe(0);
+    expect(await readFile(path.join(dir, WF), 'utf8')).toBe(checkout);
+    await writeFile(path.join(dir, 'fix.patch'), result.stdout);
+    await execa('git', ['apply', '--check', 'fix.patch'], { cwd: dir });
+    await execa('git', ['apply', 'fix.patch'], { cwd: dir });
+    expect(await readFile(path.join(dir, WF), 'utf8')).toContain('persist-credentials: false');
+  });
+
+  it('--fix writes atomically with the mode kept, and a second run changes nothing', async () => {
+    const dir = await gitRepo({ [WF]: checkout });
+    await chmod(path.join(dir, WF), 0o640);
+    const first = await run([dir, '--fix', '--checks', 'persist-credentials']);
+    expect(first.stderr).toContain('1 fix applied in 1 file');
+    expect(first.exitCode).toBe(0);
+    expect((await stat(path.join(dir, WF))).mode & 0o777).toBe(0o640);
+    const fixed = await readFile(path.join(dir, WF), 'utf8');
+    await execa('git', ['commit', '-qam', 'fixed'], { cwd: dir, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    const second = await run([dir, '--fix', '--checks', 'persist-credentials']);
+    expect(second.stderr).toContain('0 fixes applied in 0 files');
+    expect(await readFile(path.join(dir, WF), 'utf8')).toBe(fixed);
+  });
+
+  it('leaves files with uncommitted changes alone unless --force', async () => {
+    const dir = await gitRepo({ [WF]: checkout });
+    await writeFile(path.join(dir, WF), checkout + '# local edit\n');
+    const refused = await run([dir, '--fix', '--checks', 'persist-credentials']);
+    expect(refused.stderr).toContain('left alone (uncommitted changes; --force to fix anyway): .github/workflows/ci.yml');
+    expect(await readFile(path.join(dir, WF), 'utf8')).not.toContain('persist-credentials');
+    await run([dir, '--fix', '--force', '--checks', 'persist-credentials']);
+    expect(await readFile(path.join(dir, WF), 'utf8')).toContain('persist-credentials: false');
+  });
+
+  it('JSON findings carry their fix with a unified diff', async () => {
+    const dir = await makeRepo({ [WF]: checkout });
+    const result = await run([dir, '--format', 'json', '--checks', 'persist-credentials', '--fail-on', 'none']);
+    const finding = JSON.parse(result.stdout).findings[0];
+    expect(finding.fixable).toBe(true);
+    expect(finding.fix).toMatchObject({ title: 'Set persist-credentials: false on actions/checkout', safety: 'safe' });
+    expect(finding.fix.diff).toContain('+        with:\n+          persist-credentials: false\n');
+  });
+});
