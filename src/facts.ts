@@ -39,10 +39,15 @@ function pushesTags(wf: Workflow, trigger: Trigger): boolean {
   return wf.yaml.entries(cfg).some((e) => e.key === 'tags' || e.key === 'tags-ignore');
 }
 
+const actionNames = new WeakMap<Step, string | undefined>();
+
+/** `owner/repo[/path]` of the action a step uses, lower-cased (memoised: every check asks). */
 export function actionName(step: Step): string | undefined {
+  if (actionNames.has(step)) return actionNames.get(step);
   const u = step.uses;
-  if (!u || (u.kind !== 'action' && u.kind !== 'reusable-workflow')) return undefined;
-  return `${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}`.toLowerCase();
+  const name = !u || (u.kind !== 'action' && u.kind !== 'reusable-workflow') ? undefined : `${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}`.toLowerCase();
+  actionNames.set(step, name);
+  return name;
 }
 
 export function usesAction(step: Step, name: string): boolean {

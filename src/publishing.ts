@@ -47,8 +47,13 @@ export function isImagePushAction(step: Step): boolean {
   return push === 'true' || !!push?.includes('${{');
 }
 
+const publicationCache = new WeakMap<Workflow, Publication[]>();
+
 export function publications(wf: Workflow): Publication[] {
+  const cached = publicationCache.get(wf);
+  if (cached) return cached;
   const out: Publication[] = [];
+  publicationCache.set(wf, out);
   for (const job of wf.jobs) {
     for (const step of job.steps) {
       const name = actionName(step);

@@ -41,5 +41,6 @@ const ATTACKER_CONTROLLED = [
 const ATTACKER_OBJECTS = ['github.event', 'github.event.issue', 'github.event.pull_request', 'github.event.comment', 'github.event.review', 'github.event.head_commit', 'github.event.workflow_run', 'github.event.discussion'];
 
 export function isAttackerControlled(path: string): boolean {
+  if (!path.startsWith('github.')) return false;
   return ATTACKER_CONTROLLED.some((p) => pathMatches(path, p)) || ATTACKER_OBJECTS.includes(path);
 }

@@ -98,12 +98,19 @@ export async function discover(rootDir: string, exclude: string[] = []): Promise
   const out: DiscoveredRepo = { root, files: [], vendorDirs: [], errors: [] };
   const excluded = exclude.map((e) => e.replace(/^\.\//, '').replace(/\/+$/, '')).filter(Boolean);
   const scopes: IgnoreScope[] = excluded.length ? [{ base: '', rules: ignore().add(excluded.map((e) => `/${e}`)) }] : [];
-  await walk(root, '', scopes, out);
+  const pending: Array<{ abs: string; rel: string; kind: FileKind }> = [];
+  await walk(root, '', scopes, out, pending);
+  // Reading is I/O-bound: keep a bounded number of reads in flight.
+  for (let i = 0; i < pending.length; i += 64) {
+    await Promise.all(pending.slice(i, i + 64).map((p) => readRepoFile(p.abs, p.rel, p.kind, out)));
+  }
   out.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;
 }
 
-async function walk(root: string, relDir: string, scopes: IgnoreScope[], out: DiscoveredRepo): Promise<void> {
+type Pending = Array<{ abs: string; rel: string; kind: FileKind }>;
+
+async function walk(root: string, relDir: string, scopes: IgnoreScope[], out: DiscoveredRepo, pending: Pending): Promise<void> {
   const absDir = relDir ? path.join(root, relDir) : root;
   let entries;
   try {
@@ -128,7 +135,7 @@ async function walk(root: string, relDir: string, scopes: IgnoreScope[], out: Di
     if (entry.name === '.git' && !relDir) continue;
     if (isIgnored(rel, entry.isDirectory(), scopes)) continue;
     if (entry.isSymbolicLink()) {
-      await visitSymlink(root, rel, out);
+      await visitSymlink(root, rel, out, pending);
       continue;
     }
     if (entry.isDirectory()) {
@@ -137,12 +144,12 @@ async function walk(root: string, relDir: string, scopes: IgnoreScope[], out: Di
         continue;
       }
       if (entry.name === 'vendor' && hasGoMod) out.vendorDirs.push(rel);
-      await walk(root, rel, scopes, out);
+      await walk(root, rel, scopes, out, pending);
       continue;
     }
     if (!entry.isFile()) continue;
     const kind = classify(rel);
-    if (kind) await readRepoFile(path.join(root, rel), rel, kind, out);
+    if (kind) pending.push({ abs: path.join(root, rel), rel, kind });
   }
 }
 
@@ -155,7 +162,7 @@ function isIgnored(rel: string, isDir: boolean, scopes: IgnoreScope[]): boolean 
 }
 
 /** Symlinks are followed only to files inside the repository; directories are never entered. */
-async function visitSymlink(root: string, rel: string, out: DiscoveredRepo): Promise<void> {
+async function visitSymlink(root: string, rel: string, out: DiscoveredRepo, pending: Pending): Promise<void> {
   const kind = classify(rel);
   if (!kind) return;
   let target: string;
@@ -174,7 +181,7 @@ async function visitSymlink(root: string, rel: string, out: DiscoveredRepo): Pro
     out.errors.push({ file: rel, message: 'symlink does not point to a regular file; skipped' });
     return;
   }
-  await readRepoFile(target, rel, kind, out);
+  pending.push({ abs: target, rel, kind });
 }
 
 async function readRepoFile(abs: string, rel: string, kind: FileKind, out: DiscoveredRepo): Promise<void> {
