@@ -2,11 +2,48 @@
  * npm run corpus -- DIR: audits every repository folder under DIR (named owner__name) and
  * prints one line each: files read, findings per check, errors, milliseconds. Exits non-zero
  * if any audit crashed.
+ *
+ * npm run corpus -- --fix-check DIR: applies every fix (unsafe ones too) to a temporary copy of
+ * each repository and reports fixes applied, rolled back and not applied, and files that no
+ * longer parse afterwards (which must be 0).
  */
-import { readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { parseDocument } from 'yaml';
 import { auditDirectory } from '../src/audit.js';
+import { planFixes } from '../src/fix/engine.js';
+import { writeAtomically } from '../src/fix/write.js';
+import { parseJsonish } from '../src/jsonish.js';
+import { discover } from '../src/loader/discover.js';
 import { countByCheck } from '../src/report.js';
+
+async function fixCheck(dir: string, name: string, identity: { owner: string; name: string }): Promise<{ broken: number; line: string }> {
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'pipewarden-fixcheck-'));
+  try {
+    await cp(path.join(dir, name), copy, { recursive: true });
+    const start = performance.now();
+    const plan = await planFixes(await discover(copy), { include: 'all', identity });
+    for (const [file, { after }] of plan.files) await writeAtomically(copy, file, after);
+    let broken = 0;
+    const rereads = await discover(copy);
+    for (const file of rereads.files.filter((f) => plan.files.has(f.path))) {
+      const bad = /\.ya?ml$/i.test(file.path) ? parseDocument(file.text).errors.length > 0 : 'message' in parseJsonish(file.path, file.text);
+      if (bad) {
+        broken++;
+        console.log(`  BROKEN ${file.path}`);
+      }
+    }
+    const count = (s: string): number => plan.outcomes.filter((o) => o.status === s).length;
+    for (const o of plan.outcomes.filter((o) => o.status !== 'applied')) console.log(`  ${o.status} ${o.finding.file}:${o.finding.line} ${o.finding.check}: ${o.reason}`);
+    return {
+      broken,
+      line: `${name}\tapplied=${count('applied')}\trolled-back=${count('rolled-back')}\toverlap=${count('overlap')}\tfiles=${plan.files.size}\tbroken=${broken}\t${(performance.now() - start).toFixed(0)}ms`,
+    };
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
+}
 
 async function main(): Promise<number> {
   const dir = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -15,6 +52,17 @@ async function main(): Promise<number> {
     return 2;
   }
   const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  if (process.argv.includes('--fix-check')) {
+    let broken = 0;
+    for (const name of entries) {
+      const [owner, repo] = name.includes('__') ? name.split('__') : [name, name];
+      const result = await fixCheck(dir, name, { owner: owner!, name: repo! });
+      broken += result.broken;
+      console.log(result.line);
+    }
+    console.log(`${entries.length} repositories, ${broken} files that no longer parse`);
+    return broken ? 1 : 0;
+  }
   let crashed = 0;
   let totalFindings = 0;
   let totalErrors = 0;
