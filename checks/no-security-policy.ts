@@ -13,10 +13,41 @@ export const noSecurityPolicy: Check = {
       'issues, or not at all.',
     howToFix: 'Add SECURITY.md saying how to report (GitHub private vulnerability reporting or an address), what is supported, and what to expect.',
     example: '# Security policy\n\nReport vulnerabilities through https://github.com/<owner>/<repo>/security/advisories/new.',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
     if (repo.filesOfKind('security-policy').length > 0) return;
-    report({ file: 'SECURITY.md', range: fileStart(), message: 'no security policy: reporters have no private way to tell you about a vulnerability' });
+    const slug = repo.identity ? `${repo.identity.owner}/${repo.identity.name}` : '<owner>/<repo>';
+    report({
+      file: 'SECURITY.md',
+      range: fileStart(),
+      message: 'no security policy: reporters have no private way to tell you about a vulnerability',
+      fix: { title: 'Add a SECURITY.md to fill in', safety: 'safe', edits: [], newFiles: [{ file: 'SECURITY.md', content: securityPolicy(slug) }], changes: [] },
+    });
   },
 };
+
+/** A policy with the blanks a maintainer must fill marked TODO. */
+function securityPolicy(slug: string): string {
+  return `# Security policy
+
+## Reporting a vulnerability
+
+Please do not open a public issue. Report it privately through GitHub's private
+vulnerability reporting: https://github.com/${slug}/security/advisories/new
+(enable it under Settings → Code security if it is not on yet).
+
+TODO: or give a security contact address here.
+
+We aim to acknowledge a report within TODO working days and to publish a fix and an
+advisory within TODO days of confirming it.
+
+## Supported versions
+
+TODO: list the release lines that receive security fixes, e.g.
+
+| Version | Supported |
+| ------- | --------- |
+| latest  | yes       |
+`;
+}

@@ -1,4 +1,5 @@
 import type { Check } from '../src/check.js';
+import { appendToJsonArray } from '../src/fix/text-files.js';
 import { jsonRange, member } from '../src/jsonish.js';
 import { fileStart } from '../src/repo-facts.js';
 import { externalPresets, pinsActionDigests } from '../src/renovate.js';
@@ -16,14 +17,19 @@ export const renovateActionsNotPinned: Check = {
       '`@<sha> # v4.2.2` and keeps both current, so pinning costs no maintenance.',
     howToFix: 'Add "helpers:pinGitHubActionDigests" to `extends` (or extend "config:best-practices").',
     example: '"extends": [\n  "config:recommended",\n+ "helpers:pinGitHubActionDigests"\n]',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
     for (const doc of repo.renovate) {
       if (pinsActionDigests(doc)) continue;
       const ext = member(doc.root, 'extends');
       const external = externalPresets(doc);
+      const text = repo.files.find((f) => f.path === doc.file)?.text;
+      const edit = text && ext?.value.type === 'Array' ? appendToJsonArray(doc.file, text, ext.value, 'helpers:pinGitHubActionDigests') : undefined;
       report({
+        ...(edit
+          ? { fix: { title: 'Extend helpers:pinGitHubActionDigests', safety: 'safe' as const, edits: [edit], newFiles: [], changes: [{ file: doc.file, path: [...doc.path, 'extends'] }] } }
+          : {}),
         file: doc.file,
         range: ext ? jsonRange(ext.key) : doc.root.loc ? jsonRange(doc.root) : fileStart(),
         confidence: external.length ? 'low' : 'high',

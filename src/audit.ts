@@ -15,6 +15,8 @@ export interface AuditOptions {
   label?: string;
   /** Repository-relative paths not to audit. */
   exclude?: string[];
+  /** Owner for a new CODEOWNERS rule (--owner). */
+  owner?: string;
   /** Also run `go mod verify` locally (network off) for every go.mod. */
   go?: boolean;
 }
@@ -30,7 +32,7 @@ export async function auditDirectory(dir: string, opts: AuditOptions = {}): Prom
 
 /** Audits files already read (the fix engine passes edited copies through here). */
 export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOptions = {}): Promise<Audit> {
-  const model = buildRepoModel(discovered, opts.identity, opts.now ?? new Date());
+  const model = buildRepoModel(discovered, opts.identity, opts.now ?? new Date(), opts.owner ? { owner: opts.owner } : {});
   if (opts.go) {
     const mods = discovered.files.filter((f) => f.kind === 'go-mod').map((f) => f.path);
     const verified = await goModVerify(discovered.root, mods);

@@ -36,6 +36,7 @@ Options:
   --fix                      apply safe fixes to the working tree (--fix=all: unsafe ones too)
   --patch FILE               write the fixes as a unified diff (- for stdout) that git apply accepts
   --dry-run                  print the fixes' diff; change nothing
+  --owner @org/team          owner for a new CODEOWNERS rule (default: the file's default owner)
   --force                    also fix files that have uncommitted changes
   --go                       also run \`go mod verify\` locally, network off
   --ci                       non-interactive (also when CI is set or stdout is not a TTY)
@@ -86,6 +87,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         patch: { type: 'string' },
         'dry-run': { type: 'boolean' },
         force: { type: 'boolean' },
+        owner: { type: 'string' },
         ci: { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
@@ -141,6 +143,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       label: target.label,
       ...(target.identity ? { identity: target.identity } : {}),
       exclude: (values.exclude ?? []).flatMap((e) => list(e) ?? []),
+      ...(values.owner ? { owner: values.owner } : {}),
     };
     if (values.fix || values['fix-all'] || values.patch !== undefined || values['dry-run']) {
       const { runFixes, fixSummary } = await import('./fix/run.js');

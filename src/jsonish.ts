@@ -11,11 +11,13 @@ export type JsonNode = Node;
 export interface JsonDoc {
   file: string;
   root: JsonNode;
+  /** Where root sits in the file's document ([] for a whole file, ['renovate'] in package.json). */
+  path: string[];
 }
 
 export function parseJsonish(file: string, text: string): JsonDoc | AuditError {
   try {
-    return { file, root: parse(text, { mode: 'json5', ranges: true, allowTrailingCommas: true }).body };
+    return { file, root: parse(text, { mode: 'json5', ranges: true, allowTrailingCommas: true }).body, path: [] };
   } catch (err) {
     const e = err as { message: string; line?: number };
     return { file, ...(e.line ? { line: e.line } : {}), message: `cannot parse: ${e.message}` };

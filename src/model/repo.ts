@@ -11,6 +11,10 @@ export interface RepoIdentity {
   name: string;
 }
 
+export interface RepoSettings {
+  owner?: string;
+}
+
 export interface RepoModel {
   root: string;
   identity?: RepoIdentity;
@@ -25,12 +29,14 @@ export interface RepoModel {
   errors: AuditError[];
   /** Results of `go mod verify` per go.mod path, when --go asked for them. */
   goVerify?: Map<string, GoVerifyResult>;
+  /** Choices the user made that fixes need (e.g. --owner for a new CODEOWNERS rule). */
+  settings: RepoSettings;
   /** The date checks compare against (injectable so date-dependent checks are deterministic). */
   now: Date;
   filesOfKind(kind: FileKind): RepoFile[];
 }
 
-export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentity | undefined, now: Date): RepoModel {
+export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentity | undefined, now: Date, settings: RepoSettings = {}): RepoModel {
   const errors: AuditError[] = [...discovered.errors];
   const workflows: Workflow[] = [];
   const actions: ActionModel[] = [];
@@ -43,7 +49,7 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
       else if (file.kind === 'renovate') renovate.push(doc);
       else {
         const key = member(doc.root, 'renovate');
-        if (key) renovate.push({ file: file.path, root: key.value });
+        if (key) renovate.push({ file: file.path, root: key.value, path: ['renovate'] });
       }
       continue;
     }
@@ -73,6 +79,7 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
     yamlFiles,
     errors,
     now,
+    settings,
     filesOfKind: (kind) => discovered.files.filter((f) => f.kind === kind),
   };
 }
