@@ -39,15 +39,9 @@ function pushesTags(wf: Workflow, trigger: Trigger): boolean {
   return wf.yaml.entries(cfg).some((e) => e.key === 'tags' || e.key === 'tags-ignore');
 }
 
-const actionNames = new WeakMap<Step, string | undefined>();
-
-/** `owner/repo[/path]` of the action a step uses, lower-cased (memoised: every check asks). */
+/** `owner/repo[/path]` of the action a step uses, lower-cased (computed once, when the model is built). */
 export function actionName(step: Step): string | undefined {
-  if (actionNames.has(step)) return actionNames.get(step);
-  const u = step.uses;
-  const name = !u || (u.kind !== 'action' && u.kind !== 'reusable-workflow') ? undefined : `${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}`.toLowerCase();
-  actionNames.set(step, name);
-  return name;
+  return step.action;
 }
 
 export function usesAction(step: Step, name: string): boolean {

@@ -1,5 +1,5 @@
 /** Which `${{ }}` context paths carry text that someone outside the project controls. */
-import { pathMatches } from './model/expressions.js';
+import { segmentsMatch } from './model/expressions.js';
 
 const ATTACKER_CONTROLLED = [
   'github.head_ref',
@@ -40,7 +40,10 @@ const ATTACKER_CONTROLLED = [
 /** Dumping a whole attacker-influenced object (toJSON(github.event)) is as bad as its fields. */
 const ATTACKER_OBJECTS = ['github.event', 'github.event.issue', 'github.event.pull_request', 'github.event.comment', 'github.event.review', 'github.event.head_commit', 'github.event.workflow_run', 'github.event.discussion'];
 
+const PATTERNS = ATTACKER_CONTROLLED.map((p) => p.split('.'));
+
 export function isAttackerControlled(path: string): boolean {
   if (!path.startsWith('github.')) return false;
-  return ATTACKER_CONTROLLED.some((p) => pathMatches(path, p)) || ATTACKER_OBJECTS.includes(path);
+  const segments = path.split('.');
+  return PATTERNS.some((p) => segmentsMatch(segments, p)) || ATTACKER_OBJECTS.includes(path);
 }

@@ -131,10 +131,8 @@ export function valuePaths(expr: Expr): string[] {
   return [];
 }
 
-/** Does a concrete path match a pattern whose `*` stands for one segment? */
-export function pathMatches(path: string, pattern: string): boolean {
-  const a = path.split('.');
-  const b = pattern.split('.');
-  if (a.length !== b.length) return false;
-  return b.every((seg, i) => seg === '*' || seg === a[i] || a[i] === '*' || a[i] === '?');
+/** Does a concrete path (split at dots) match a pattern whose `*` stands for one segment? */
+export function segmentsMatch(path: string[], pattern: string[]): boolean {
+  if (path.length !== pattern.length) return false;
+  return pattern.every((seg, i) => seg === '*' || seg === path[i] || path[i] === '*' || path[i] === '?');
 }

@@ -54,6 +54,8 @@ export interface Step {
   id?: string;
   name?: string;
   uses?: UsesRef;
+  /** `owner/repo[/path]` of the action or workflow used, lower-cased. */
+  action?: string;
   with: Map<string, StringValue>;
   withNode?: YAMLMap;
   run?: StringValue;
@@ -245,6 +247,8 @@ export function buildSteps(yaml: YamlFile, node: Node, owner: string): Step[] {
     step.name = scalarText(yaml.get(item, 'name'));
     const uses = yaml.get(item, 'uses');
     if (uses) step.uses = usesRef(yaml, uses, 'step');
+    const u = step.uses;
+    if (u && (u.kind === 'action' || u.kind === 'reusable-workflow')) step.action = `${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}`.toLowerCase();
     const withNode = yaml.get(item, 'with');
     if (isMap(withNode)) step.withNode = withNode;
     step.with = stringMap(yaml, withNode);
