@@ -4,6 +4,7 @@ import { valuePaths } from '../src/model/expressions.js';
 import { expressionsIn, type Job, type Step, type Workflow } from '../src/model/workflow.js';
 import { asString, isMap, type YamlFile } from '../src/model/yaml.js';
 import { isTokenSecret, secretUsesInJob } from '../src/secrets.js';
+import { moveToEnv } from '../src/fix/env-move.js';
 import { isAttackerControlled } from '../src/taint.js';
 import type { Severity } from '../src/types.js';
 
@@ -23,7 +24,7 @@ export const templateInjection: Check = {
       'Pass the value through an environment variable and quote it in the script: `env: TITLE: ${{ github.event.pull_request.title }}` then `echo "$TITLE"`.',
     example:
       '- run: echo "${{ github.event.issue.title }}"\n+ env:\n+   ISSUE_TITLE: ${{ github.event.issue.title }}\n+ run: echo "$ISSUE_TITLE"',
-    fixable: false,
+    fixable: true,
   },
   run(ctx) {
     for (const wf of ctx.repo.workflows) {
@@ -33,7 +34,7 @@ export const templateInjection: Check = {
       for (const job of wf.jobs) {
         const privileged = untrusted.length > 0 || hasWriteToken(wf, job) || referencesSecrets(wf, job);
         for (const step of job.steps) {
-          scanStep(ctx, wf.yaml, step, (path) => {
+          scanStep(ctx, wf.yaml, step, ['jobs', job.id, 'steps', step.index], (path) => {
             if (isAttackerControlled(path)) {
               const severity: Severity = untrusted.length > 0 ? 'critical' : 'high';
               return { severity, why: untrusted.length > 0 ? ` in a workflow run by ${untrusted.join(', ')}` : '' };
@@ -50,7 +51,7 @@ export const templateInjection: Check = {
       const inputs = new Set(action.inputs.map((i) => i.toLowerCase()));
       const dir = action.file.slice(0, action.file.lastIndexOf('/'));
       for (const step of action.steps) {
-        scanStep(ctx, action.yaml, step, (path) => {
+        scanStep(ctx, action.yaml, step, ['runs', 'steps', step.index], (path) => {
           if (isAttackerControlled(path)) return { severity: 'high', why: '' };
           const input = inputName(path);
           if (!input || !inputs.has(input)) return undefined;
@@ -70,7 +71,7 @@ export const templateInjection: Check = {
 
 type Verdict = { severity: Severity; why: string } | undefined;
 
-function scanStep(ctx: CheckContext, yaml: YamlFile, step: Step, judge: (path: string) => Verdict): void {
+function scanStep(ctx: CheckContext, yaml: YamlFile, step: Step, stepPath: Array<string | number>, judge: (path: string) => Verdict): void {
   const script = step.run ?? (usesAction(step, 'actions/github-script') ? step.with.get('script') : undefined);
   if (!script) return;
   const where = step.run ? 'run:' : 'github-script `script:`';
@@ -79,12 +80,14 @@ function scanStep(ctx: CheckContext, yaml: YamlFile, step: Step, judge: (path: s
     for (const path of valuePaths(expr.expr)) {
       const verdict = judge(path);
       if (!verdict) continue;
+      const fix = step.run ? moveToEnv(yaml, step, stepPath, expr, path) : { refused: 'github-script code must read process.env itself' };
       ctx.report({
         file: yaml.path,
         range: expr.range,
         severity: verdict.severity,
         confidence: verdict.severity === 'low' ? 'medium' : 'high',
         message: `\`${path}\` is expanded into ${where}${verdict.why}; pass it through env: instead`,
+        ...('refused' in fix ? { remediation: `${templateInjection.meta.howToFix} (No automatic fix: ${fix.refused}.)` } : { fix }),
       });
       break;
     }

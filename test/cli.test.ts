@@ -108,7 +108,7 @@ describe('pipewarden CLI', () => {
 
   it('lists and explains checks', async () => {
     const list = await pipewarden(['checks']);
-    expect(list.stdout).toMatch(/^template-injection\s+injection\s+high\s+no/m);
+    expect(list.stdout).toMatch(/^template-injection\s+injection\s+high\s+yes/m);
     const explain = await pipewarden(['explain', 'persist-credentials']);
     expect(explain.stdout).toContain('Why it matters');
     expect(explain.stdout).toContain('persist-credentials: false');
