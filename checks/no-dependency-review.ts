@@ -1,5 +1,6 @@
 import type { Check } from '../src/check.js';
 import { actionName } from '../src/facts.js';
+import { dependencyReviewWorkflow } from '../src/fix/new-workflows.js';
 import { fileStart } from '../src/repo-facts.js';
 
 export const noDependencyReview: Check = {
@@ -15,7 +16,7 @@ export const noDependencyReview: Check = {
       'package in a lockfile diff nobody reads.',
     howToFix: 'Add a workflow on `pull_request` that runs actions/dependency-review-action with `fail-on-severity`.',
     example: 'on: pull_request\npermissions:\n  contents: read\njobs:\n  review:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@<sha>\n      - uses: actions/dependency-review-action@<sha>',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
     const reviewed = repo.workflows.some(
@@ -23,6 +24,12 @@ export const noDependencyReview: Check = {
         wf.jobs.some((j) => j.steps.some((s) => actionName(s) === 'actions/dependency-review-action')),
     );
     if (reviewed || repo.workflows.length === 0) return;
-    report({ file: '.github/workflows/dependency-review.yml', range: fileStart(), message: 'no workflow runs actions/dependency-review-action on pull requests' });
+    const file = '.github/workflows/dependency-review.yml';
+    report({
+      file,
+      range: fileStart(),
+      message: 'no workflow runs actions/dependency-review-action on pull requests',
+      fix: { title: 'Add a dependency-review workflow', safety: 'safe', edits: [], newFiles: [{ file, content: dependencyReviewWorkflow() }], changes: [] },
+    });
   },
 };

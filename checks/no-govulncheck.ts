@@ -1,6 +1,7 @@
 import type { Check } from '../src/check.js';
 import { parseGoMod } from '../src/gomod.js';
-import { goModFiles, lineRange, runsTool } from '../src/repo-facts.js';
+import { goWorkflow } from '../src/fix/new-workflows.js';
+import { goModFiles, lineRange, moduleDirs, runsTool } from '../src/repo-facts.js';
 
 export const noGovulncheck: Check = {
   meta: {
@@ -14,7 +15,7 @@ export const noGovulncheck: Check = {
       'are worth failing a build on. Without it a known-exploitable dependency ships in your next release unnoticed.',
     howToFix: 'Add a workflow that runs golang/govulncheck-action on pull requests and on a schedule.',
     example: '- uses: golang/govulncheck-action@<sha> # v1.0.4\n  with:\n    go-version-file: go.mod',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
     const mods = goModFiles(repo);
@@ -25,6 +26,13 @@ export const noGovulncheck: Check = {
       file: root.path,
       range: lineRange(root.text, line),
       message: `no workflow runs govulncheck on ${mods.length === 1 ? 'this module' : `these ${mods.length} Go modules`}`,
+      fix: {
+        title: 'Add a govulncheck workflow',
+        safety: 'safe',
+        edits: [],
+        newFiles: [{ file: '.github/workflows/govulncheck.yml', content: goWorkflow('govulncheck', moduleDirs(mods)) }],
+        changes: [],
+      },
     });
   },
 };

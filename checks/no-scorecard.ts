@@ -1,6 +1,7 @@
 import type { Check } from '../src/check.js';
 import { actionName } from '../src/facts.js';
-import { fileStart } from '../src/repo-facts.js';
+import { scorecardWorkflow } from '../src/fix/new-workflows.js';
+import { defaultBranch, fileStart } from '../src/repo-facts.js';
 
 export const noScorecard: Check = {
   meta: {
@@ -14,11 +15,17 @@ export const noScorecard: Check = {
       'on every push to the default branch and publishes the result, so regressions show up in code scanning instead of in an incident.',
     howToFix: 'Add the OpenSSF Scorecard workflow (ossf/scorecard-action) on push to the default branch and on a schedule.',
     example: '- uses: ossf/scorecard-action@<sha> # v2.4.0\n  with:\n    results_file: results.sarif\n    publish_results: true',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
     if (repo.workflows.length === 0) return;
     if (repo.workflows.some((wf) => wf.jobs.some((j) => j.steps.some((s) => actionName(s) === 'ossf/scorecard-action')))) return;
-    report({ file: '.github/workflows/scorecard.yml', range: fileStart(), message: 'no workflow runs ossf/scorecard-action' });
+    const file = '.github/workflows/scorecard.yml';
+    report({
+      file,
+      range: fileStart(),
+      message: 'no workflow runs ossf/scorecard-action',
+      fix: { title: 'Add an OpenSSF Scorecard workflow', safety: 'safe', edits: [], newFiles: [{ file, content: scorecardWorkflow(defaultBranch(repo)) }], changes: [] },
+    });
   },
 };

@@ -2,6 +2,7 @@
 import { actionName, runsCommand } from './facts.js';
 import type { RepoModel } from './model/repo.js';
 import type { Step, Workflow } from './model/workflow.js';
+import { isMap, isSeq, scalarText } from './model/yaml.js';
 
 export function anyStep(repo: RepoModel, test: (step: Step, wf: Workflow | undefined) => boolean): boolean {
   return (
@@ -31,4 +32,23 @@ export function lineRange(text: string, line: number, column = 1, endColumn?: nu
   const lineText = (lines[line - 1] ?? '').replace(/\r$/, '');
   const end = endColumn ?? lineText.length + 1;
   return { start: start + column - 1, end: start + end - 1, line, column, endLine: line, endColumn: end };
+}
+
+/** The branch push workflows name most (main unless the workflows say otherwise). */
+export function defaultBranch(repo: RepoModel): string {
+  const votes = new Map<string, number>();
+  for (const wf of repo.workflows) {
+    for (const t of wf.triggers) {
+      if (t.event !== 'push' || !isMap(t.config)) continue;
+      const branches = wf.yaml.get(t.config, 'branches');
+      const names = isSeq(branches) ? wf.yaml.items(branches).map(scalarText) : [scalarText(branches)];
+      for (const b of names) if (b === 'main' || b === 'master' || b === 'trunk' || b === 'develop') votes.set(b, (votes.get(b) ?? 0) + 1);
+    }
+  }
+  return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'main';
+}
+
+/** Module directories for generated Go workflows ('.' for the root), capped to keep the matrix readable. */
+export function moduleDirs(mods: Array<{ path: string }>): string[] {
+  return mods.slice(0, 50).map((m) => (m.path.includes('/') ? m.path.slice(0, m.path.lastIndexOf('/')) : '.'));
 }
