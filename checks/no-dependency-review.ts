@@ -1,7 +1,7 @@
 import type { Check } from '../src/check.js';
 import { actionName } from '../src/facts.js';
 import { dependencyReviewWorkflow } from '../src/fix/new-workflows.js';
-import { fileStart } from '../src/repo-facts.js';
+import { callsSharedWorkflow, fileStart } from '../src/repo-facts.js';
 
 export const noDependencyReview: Check = {
   meta: {
@@ -23,7 +23,7 @@ export const noDependencyReview: Check = {
       (wf) => wf.triggers.some((t) => t.event === 'pull_request' || t.event === 'pull_request_target' || t.event === 'merge_group') &&
         wf.jobs.some((j) => j.steps.some((s) => actionName(s) === 'actions/dependency-review-action')),
     );
-    if (reviewed || repo.workflows.length === 0) return;
+    if (reviewed || repo.workflows.length === 0 || callsSharedWorkflow(repo, /dependency-review/i)) return;
     const file = '.github/workflows/dependency-review.yml';
     report({
       file,

@@ -1,7 +1,7 @@
 import type { Check } from '../src/check.js';
 import { parseGoMod } from '../src/gomod.js';
 import { goWorkflow } from '../src/fix/new-workflows.js';
-import { goModFiles, lineRange, moduleDirs, runsTool } from '../src/repo-facts.js';
+import { callsSharedWorkflow, goModFiles, lineRange, moduleDirs, runsTool } from '../src/repo-facts.js';
 
 export const noGovulncheck: Check = {
   meta: {
@@ -19,7 +19,7 @@ export const noGovulncheck: Check = {
   },
   run({ repo, report }) {
     const mods = goModFiles(repo);
-    if (mods.length === 0 || runsTool(repo, 'golang/govulncheck-action', /\bgovulncheck\b/)) return;
+    if (mods.length === 0 || runsTool(repo, 'golang/govulncheck-action', /\bgovulncheck\b/) || callsSharedWorkflow(repo, /govulncheck/i)) return;
     const root = mods[0]!;
     const line = parseGoMod(root.text).module?.line ?? 1;
     report({

@@ -28,7 +28,9 @@ async function fixCheck(dir: string, name: string, identity: { owner: string; na
     let broken = 0;
     const rereads = await discover(copy);
     for (const file of rereads.files.filter((f) => plan.files.has(f.path))) {
-      const bad = /\.ya?ml$/i.test(file.path) ? parseDocument(file.text).errors.length > 0 : 'message' in parseJsonish(file.path, file.text);
+      const bad = /\.ya?ml$/i.test(file.path)
+        ? parseDocument(file.text).errors.length > 0
+        : /\.json[c5]?$|^\.renovaterc$/.test(file.path) && 'message' in parseJsonish(file.path, file.text);
       if (bad) {
         broken++;
         console.log(`  BROKEN ${file.path}`);

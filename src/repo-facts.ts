@@ -52,3 +52,8 @@ export function defaultBranch(repo: RepoModel): string {
 export function moduleDirs(mods: Array<{ path: string }>): string[] {
   return mods.slice(0, 50).map((m) => (m.path.includes('/') ? m.path.slice(0, m.path.lastIndexOf('/')) : '.'));
 }
+
+/** A reusable workflow is called whose path names the tool (org-wide shared workflows for Scorecard and the like). */
+export function callsSharedWorkflow(repo: RepoModel, name: RegExp): boolean {
+  return repo.workflows.some((wf) => wf.jobs.some((j) => j.uses && name.test(`${j.uses.repo ?? ''}/${j.uses.path ?? ''}`)));
+}

@@ -65,7 +65,10 @@ ruleTester(noDependencyReview, {
 });
 
 ruleTester(noScorecard, {
-  valid: [{ name: 'scorecard-action', files: { [CI]: run('uses: ossf/scorecard-action@v2') } }],
+  valid: [
+    { name: 'scorecard-action', files: { [CI]: run('uses: ossf/scorecard-action@v2') } },
+    { name: 'an organisation-wide reusable Scorecard workflow', files: { [CI]: yaml('on: push', 'jobs:', '  s:', '    uses: acme/shared-workflows/.github/workflows/scorecard.yml@v1') } },
+  ],
   invalid: [{ name: 'absent', files: { [CI]: run('run: make') }, findings: [{ file: '.github/workflows/scorecard.yml', line: 1, column: 1, severity: 'low' }] }],
 });
 
