@@ -1,5 +1,6 @@
 import type { Check } from '../src/check.js';
 import { isInternal, usesSites, usesTarget } from '../src/facts.js';
+import { pinFix } from '../src/fix/pin.js';
 
 export const mutableInternalRef: Check = {
   meta: {
@@ -18,17 +19,20 @@ export const mutableInternalRef: Check = {
       'or use a local reference (`./.github/actions/x`) when the action lives in the same repository.',
     example:
       '- uses: my-org/shared-actions/setup@main\n+ uses: my-org/shared-actions/setup@8f4b7f84864484a7bf31766abe9204da3cbe65b3 # main',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
-    for (const { file, uses } of usesSites(repo)) {
+    for (const site of usesSites(repo)) {
+      const { file, uses } = site;
       if (uses.kind !== 'action' && uses.kind !== 'reusable-workflow') continue;
       if (uses.refKind !== 'branch' || !isInternal(repo, uses.owner)) continue;
       const target = `${usesTarget(uses)}@${uses.ref}`;
+      const fix = pinFix(repo, site);
       report({
         file,
         range: uses.range,
         group: target,
+        ...(fix && 'refused' in fix ? { remediation: `${mutableInternalRef.meta.howToFix} (Not pinned automatically: ${fix.refused}.)` } : fix ? { fix } : {}),
         message: `\`${target}\` follows the branch \`${uses.ref}\` of an internal ${uses.kind === 'action' ? 'action' : 'workflow'}: whoever can push there changes this CI`,
       });
     }

@@ -1,10 +1,15 @@
 import type { Check } from '../src/check.js';
 import { isGitHubOwned, isInternal, usesSites, usesTarget } from '../src/facts.js';
+import { pinFix } from '../src/fix/pin.js';
 import { imageHasDigest } from '../src/model/uses.js';
 import type { Severity } from '../src/types.js';
 
 /** SLSA's generator must be referenced by tag: it verifies its own tag to build provenance. */
 const TAG_REQUIRED = /^slsa-framework\/slsa-github-generator\//i;
+
+/** pipewarden reaches no container registry, so it never guesses a digest. */
+const IMAGE_REMEDIATION =
+  'Pin the image by digest (image@sha256:…), e.g. from `docker buildx imagetools inspect`. Not pinned automatically: pipewarden looks up no container registry, and a digest it cannot verify is not written.';
 
 const REF_WORDS: Record<string, string> = {
   tag: 'a tag',
@@ -28,14 +33,15 @@ export const unpinnedUses: Check = {
       'Pin to the full commit SHA and keep the version in a comment (`uses: actions/checkout@<sha> # v4.2.2`); pin images by digest. ' +
       'Renovate (helpers:pinGitHubActionDigests) or Dependabot keep the pins current.',
     example: '- uses: actions/checkout@v4\n+ uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
-    for (const { file, uses } of usesSites(repo)) {
+    for (const site of usesSites(repo)) {
+      const { file, uses } = site;
       if (uses.kind === 'local') continue;
       if (uses.kind === 'docker') {
         if (uses.refKind !== 'sha') {
-          report({ file, range: uses.range, severity: 'medium', message: `image \`${uses.image}\` is not pinned by digest (@sha256:…)` });
+          report({ file, range: uses.range, severity: 'medium', message: `image \`${uses.image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
         }
         continue;
       }
@@ -48,11 +54,13 @@ export const unpinnedUses: Check = {
       let severity: Severity = 'high';
       if (uses.refKind === 'short-sha' || (uses.refKind === 'tag' && isGitHubOwned(uses.owner))) severity = 'medium';
       if (internal) severity = 'low';
+      const fix = pinFix(repo, site);
       report({
         file,
         range: uses.range,
         severity,
         group: `${target}@${uses.ref}`,
+        ...(fix && 'refused' in fix ? { remediation: `${unpinnedUses.meta.howToFix} (Not pinned automatically: ${fix.refused}.)` } : fix ? { fix } : {}),
         message: `\`${target}@${uses.ref}\` is pinned to ${REF_WORDS[uses.refKind] ?? 'a mutable ref'}, not a full commit SHA`,
       });
     }
@@ -68,7 +76,7 @@ export const unpinnedUses: Check = {
     for (const { file, ref, what } of images) {
       const image = ref.image.replace(/^docker:\/\//, '');
       if (image.includes('${{') || imageHasDigest(image)) continue;
-      report({ file, range: ref.range, severity: 'medium', message: `${what} \`${image}\` is not pinned by digest (@sha256:…)` });
+      report({ file, range: ref.range, severity: 'medium', message: `${what} \`${image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
     }
   },
 };

@@ -16,14 +16,17 @@ import { planFixes } from '../src/fix/engine.js';
 import { writeAtomically } from '../src/fix/write.js';
 import { parseJsonish } from '../src/jsonish.js';
 import { discover } from '../src/loader/discover.js';
+import { createClient } from '../src/github/client.js';
+import { Resolver } from '../src/github/resolve.js';
 import { countByCheck } from '../src/report.js';
+import { startGitHubStandin } from './github-standin.js';
 
-async function fixCheck(dir: string, name: string, identity: { owner: string; name: string }): Promise<{ broken: number; line: string }> {
+async function fixCheck(dir: string, name: string, identity: { owner: string; name: string }, resolver: Resolver): Promise<{ broken: number; line: string }> {
   const copy = await mkdtemp(path.join(os.tmpdir(), 'pipewarden-fixcheck-'));
   try {
     await cp(path.join(dir, name), copy, { recursive: true });
     const start = performance.now();
-    const plan = await planFixes(await discover(copy), { include: 'all', identity });
+    const plan = await planFixes(await discover(copy), { include: 'all', identity, resolver });
     for (const [file, { after }] of plan.files) await writeAtomically(copy, file, after);
     let broken = 0;
     const rereads = await discover(copy);
@@ -55,15 +58,23 @@ async function main(): Promise<number> {
   }
   const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   if (process.argv.includes('--fix-check')) {
+    // GitHub look-ups go to the loopback stand-in, which answers every ref with a made-up commit.
+    const standin = await startGitHubStandin({}, true);
+    const resolver = new Resolver(createClient({ githubUrl: standin.url }), { version: 1, entries: {} }, { offline: false });
     let broken = 0;
-    for (const name of entries) {
-      const [owner, repo] = name.includes('__') ? name.split('__') : [name, name];
-      const result = await fixCheck(dir, name, { owner: owner!, name: repo! });
-      broken += result.broken;
-      console.log(result.line);
+    try {
+      for (const name of entries) {
+        const [owner, repo] = name.includes('__') ? name.split('__') : [name, name];
+        const result = await fixCheck(dir, name, { owner: owner!, name: repo! }, resolver);
+        broken += result.broken;
+        console.log(result.line);
+      }
+    } finally {
+      await standin.close();
     }
-    console.log(`${entries.length} repositories, ${broken} files that no longer parse`);
-    return broken ? 1 : 0;
+    for (const v of standin.violations.slice(0, 10)) console.log(`  API violation: ${v}`);
+    console.log(`${entries.length} repositories, ${broken} files that no longer parse, ${standin.requests.length} GitHub look-ups, ${standin.violations.length} API violations`);
+    return broken || standin.violations.length ? 1 : 0;
   }
   let crashed = 0;
   let totalFindings = 0;

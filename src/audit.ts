@@ -1,5 +1,8 @@
 /** One audit: discover files, build the model, run the checks. Used by the CLI, the corpus runner and tests. */
 import type { Check } from './check.js';
+import { usesSites } from './facts.js';
+import { resolutionKey } from './fix/pin.js';
+import type { Resolver, ResolveResult } from './github/resolve.js';
 import { goModVerify } from './go-verify.js';
 import { discover, type DiscoveredRepo } from './loader/discover.js';
 import { buildRepoModel, type RepoIdentity, type RepoModel } from './model/repo.js';
@@ -15,6 +18,8 @@ export interface AuditOptions {
   label?: string;
   /** Repository-relative paths not to audit. */
   exclude?: string[];
+  /** Resolves action references to commit SHAs for the pinning fixes. */
+  resolver?: Resolver;
   /** Owner for a new CODEOWNERS rule (--owner). */
   owner?: string;
   /** Also run `go mod verify` locally (network off) for every go.mod. */
@@ -39,6 +44,7 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
     if ('error' in verified) model.errors.push({ file: '.', message: verified.error });
     else model.goVerify = verified;
   }
+  if (opts.resolver) model.resolutions = await resolveAll(model, opts.resolver);
   const checks = opts.checks ?? CHECKS;
   const { findings, errors } = runChecks(model, checks);
   return {
@@ -55,4 +61,21 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
       actions: model.actions.length,
     },
   };
+}
+
+/** Every non-SHA action or workflow reference, resolved once each, a few at a time. */
+async function resolveAll(model: RepoModel, resolver: Resolver): Promise<Map<string, ResolveResult>> {
+  const wanted = new Map<string, [string, string, string]>();
+  for (const { uses } of usesSites(model)) {
+    if ((uses.kind === 'action' || uses.kind === 'reusable-workflow') && uses.owner && uses.repo && uses.ref && ['tag', 'branch', 'short-sha'].includes(uses.refKind)) {
+      wanted.set(resolutionKey(uses.owner, uses.repo, uses.ref), [uses.owner, uses.repo, uses.ref]);
+    }
+  }
+  const out = new Map<string, ResolveResult>();
+  const queue = [...wanted];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next; next = queue.shift()) out.set(next[0], await resolver.resolve(...next[1]));
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+  return out;
 }

@@ -36,6 +36,10 @@ Options:
   --fix                      apply safe fixes to the working tree (--fix=all: unsafe ones too)
   --patch FILE               write the fixes as a unified diff (- for stdout) that git apply accepts
   --dry-run                  print the fixes' diff; change nothing
+  --token TOKEN              GitHub token for pin look-ups (else GH_TOKEN, GITHUB_TOKEN, gh auth token)
+  --github-url URL           GitHub Enterprise Server (API under /api/v3) or a stand-in
+  --export-pins FILE         write the resolved pins (a lock file) to FILE
+  --import-pins FILE         use the pins in FILE (with --offline: only those and the cache)
   --owner @org/team          owner for a new CODEOWNERS rule (default: the file's default owner)
   --force                    also fix files that have uncommitted changes
   --go                       also run \`go mod verify\` locally, network off
@@ -88,6 +92,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         'dry-run': { type: 'boolean' },
         force: { type: 'boolean' },
         owner: { type: 'string' },
+        token: { type: 'string' },
+        'github-url': { type: 'string' },
+        'export-pins': { type: 'string' },
+        'import-pins': { type: 'string' },
         ci: { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
@@ -139,13 +147,16 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     throw err;
   }
   try {
+    const fixing = !!(values.fix || values['fix-all'] || values.patch !== undefined || values['dry-run']);
+    const pins = fixing || format === 'json' || values['export-pins'] ? await openPins(values, io.env) : undefined;
     const auditOpts = {
+      ...(pins ? { resolver: pins.resolver } : {}),
       label: target.label,
       ...(target.identity ? { identity: target.identity } : {}),
       exclude: (values.exclude ?? []).flatMap((e) => list(e) ?? []),
       ...(values.owner ? { owner: values.owner } : {}),
     };
-    if (values.fix || values['fix-all'] || values.patch !== undefined || values['dry-run']) {
+    if (fixing) {
       const { runFixes, fixSummary } = await import('./fix/run.js');
       const write = !!(values.fix || values['fix-all']);
       const result = await runFixes(
@@ -162,13 +173,17 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         io.stdout,
       );
       io.stderr(fixSummary(result, write && !values['dry-run']));
-      if (values.patch === '-' || values['dry-run']) return EXIT.ok;
+      if (values.patch === '-' || values['dry-run']) {
+        await pins?.close();
+        return EXIT.ok;
+      }
     }
     const { report, model } = await auditDirectory(target.dir, { ...auditOpts, checks: selected, go: !!values.go });
     if (format === 'json') {
       const { fixDiff } = await import('./fix/preview.js');
       for (const f of report.findings) if (f.fix) f.fix = { ...f.fix, diff: fixDiff(model, f.fix) };
     }
+    await pins?.close();
     const color = !values.output && io.isTTY && !io.env.NO_COLOR;
     const rendered = secretsOnly
       ? format === 'json'
@@ -236,4 +251,26 @@ function explain(findCheck: (id: string) => Check | undefined, id: string | unde
 
 function indent(s: string): string {
   return s.split('\n').map((l) => `  ${l}`).join('\n');
+}
+
+/**
+ * The pin resolver for this run: the on-disk cache (plus an imported lock file), GitHub
+ * only when not --offline. close() saves what was looked up and writes --export-pins.
+ */
+async function openPins(values: { offline?: boolean; token?: string; 'github-url'?: string; 'export-pins'?: string; 'import-pins'?: string }, env: NodeJS.ProcessEnv) {
+  const { Resolver, defaultCachePath, loadCache, saveCache } = await import('./github/resolve.js');
+  const { createClient, findToken } = await import('./github/client.js');
+  const cacheFile = defaultCachePath(env);
+  const cache = await loadCache(cacheFile);
+  if (values['import-pins']) Object.assign(cache.entries, (await loadCache(values['import-pins'])).entries);
+  const offline = !!values.offline;
+  const client = offline ? undefined : createClient({ token: await findToken(values.token, env), ...(values['github-url'] ? { githubUrl: values['github-url'] } : {}) });
+  const resolver = new Resolver(client, cache, { offline });
+  return {
+    resolver,
+    async close(): Promise<void> {
+      if (resolver.lookups > 0) await saveCache(cacheFile, cache).catch(() => {});
+      if (values['export-pins']) await saveCache(values['export-pins'], cache);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 /** Facts about workflows that several checks share: who can trigger them, what steps do. */
 import type { RepoModel } from './model/repo.js';
+import type { YamlFile } from './model/yaml.js';
 import type { Job, Step, Trigger, UsesRef, Workflow } from './model/workflow.js';
 import { asString, isMap, isSeq } from './model/yaml.js';
 
@@ -82,21 +83,24 @@ export function seqStrings(wf: Workflow, node: unknown): string[] {
 /** Every place a workflow or action names code or an image to run. */
 export interface UsesSite {
   file: string;
+  yaml: YamlFile;
   uses: UsesRef;
-  /** `step`, `job` (reusable workflow) or the action's docker `runs.image`. */
-  where: 'step' | 'job' | 'action-image';
+  /** `step`, or `job` (a reusable-workflow call). */
+  where: 'step' | 'job';
+  /** Document path of the `uses:` value, for fixes. */
+  path: Array<string | number>;
 }
 
 export function usesSites(repo: RepoModel): UsesSite[] {
   const out: UsesSite[] = [];
   for (const wf of repo.workflows) {
     for (const job of wf.jobs) {
-      if (job.uses) out.push({ file: wf.file, uses: job.uses, where: 'job' });
-      for (const step of job.steps) if (step.uses) out.push({ file: wf.file, uses: step.uses, where: 'step' });
+      if (job.uses) out.push({ file: wf.file, yaml: wf.yaml, uses: job.uses, where: 'job', path: ['jobs', job.id, 'uses'] });
+      for (const step of job.steps) if (step.uses) out.push({ file: wf.file, yaml: wf.yaml, uses: step.uses, where: 'step', path: ['jobs', job.id, 'steps', step.index, 'uses'] });
     }
   }
   for (const action of repo.actions) {
-    for (const step of action.steps) if (step.uses) out.push({ file: action.file, uses: step.uses, where: 'step' });
+    for (const step of action.steps) if (step.uses) out.push({ file: action.file, yaml: action.yaml, uses: step.uses, where: 'step', path: ['runs', 'steps', step.index, 'uses'] });
   }
   return out;
 }

@@ -2,6 +2,7 @@
 import type { DiscoveredRepo, FileKind, RepoFile } from '../loader/discover.js';
 import { member, parseJsonish, type JsonDoc } from '../jsonish.js';
 import type { GoVerifyResult } from '../go-verify.js';
+import type { ResolveResult } from '../github/resolve.js';
 import type { AuditError } from '../types.js';
 import { buildAction, buildWorkflow, type ActionModel, type Workflow } from './workflow.js';
 import { YamlFile } from './yaml.js';
@@ -27,6 +28,8 @@ export interface RepoModel {
   /** Other YAML files (Dependabot, SECURITY-INSIGHTS, dco.yml) that parsed. */
   yamlFiles: Map<string, YamlFile>;
   errors: AuditError[];
+  /** GitHub look-ups of `owner/repo@ref` (lower-case keys), made before checks run when fixing. */
+  resolutions?: Map<string, ResolveResult>;
   /** Results of `go mod verify` per go.mod path, when --go asked for them. */
   goVerify?: Map<string, GoVerifyResult>;
   /** Choices the user made that fixes need (e.g. --owner for a new CODEOWNERS rule). */

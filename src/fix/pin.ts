@@ -1,0 +1,47 @@
+/** The pinning fix: `uses: owner/repo@ref` becomes `uses: owner/repo@<sha> # <version>`, quoting kept. */
+import type { UsesSite } from '../facts.js';
+import type { Resolution } from '../github/resolve.js';
+import type { RepoModel } from '../model/repo.js';
+import type { Fix, TextEdit } from '../types.js';
+
+export function resolutionKey(owner: string, repo: string, ref: string): string {
+  return `${owner}/${repo}@${ref}`.toLowerCase();
+}
+
+/** The fix for a site, the reason there is none, or undefined when nothing was looked up. */
+export function pinFix(repo: RepoModel, site: UsesSite): Fix | { refused: string } | undefined {
+  const u = site.uses;
+  if (!u.owner || !u.repo || !u.ref) return undefined;
+  const result = repo.resolutions?.get(resolutionKey(u.owner, u.repo, u.ref));
+  if (!result) return undefined;
+  if ('error' in result) return { refused: result.error };
+  if (!u.inner) return { refused: 'the value is written with escapes; pin it by hand' };
+  return {
+    title: `Pin ${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}@${u.ref} to ${result.sha.slice(0, 12)} (${result.version})`,
+    safety: 'safe',
+    edits: pinEdits(site, result),
+    newFiles: [],
+    changes: [{ file: site.file, path: site.path }],
+  };
+}
+
+function pinEdits(site: UsesSite, r: Resolution): TextEdit[] {
+  const { uses, yaml, file } = site;
+  const text = yaml.text;
+  const inner = uses.inner!;
+  const at = text.lastIndexOf('@', inner.end);
+  const edits: TextEdit[] = [{ file, start: at + 1, end: inner.end, text: r.sha }];
+  const end = uses.range.end;
+  const lineEnd = text.indexOf('\n', end);
+  const rest = text.slice(end, lineEnd === -1 ? text.length : lineEnd).replace(/\r$/, '');
+  const m = /^([ \t]+#[ \t]?)(.*?)[ \t]*$/.exec(rest);
+  if (m) {
+    const old = m[2]!;
+    // Keep a comment that says something else; replace one that is only a version.
+    const comment = old === '' || /^v?\d[\w.+-]*$/.test(old) || old === uses.ref ? r.version : `${r.version} ${old}`;
+    edits.push({ file, start: end + m[1]!.length, end: end + m[1]!.length + old.length, text: comment });
+  } else {
+    edits.push({ file, start: end, end, text: ` # ${r.version}` });
+  }
+  return edits;
+}
