@@ -148,7 +148,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   }
   try {
     const fixing = !!(values.fix || values['fix-all'] || values.patch !== undefined || values['dry-run']);
-    const pins = fixing || format === 'json' || values['export-pins'] ? await openPins(values, io.env) : undefined;
+    // Only fixing reaches GitHub; JSON output shows pin fixes from the cache alone.
+    const pins = fixing || format === 'json' || values['export-pins'] ? await openPins({ ...values, offline: !!values.offline || !fixing }, io.env) : undefined;
     const auditOpts = {
       ...(pins ? { resolver: pins.resolver } : {}),
       label: target.label,

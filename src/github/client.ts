@@ -23,6 +23,8 @@ export function createClient(opts: { token?: string; githubUrl?: string }): GitH
     ...(opts.token ? { auth: opts.token } : {}),
     baseUrl: apiBase(opts.githubUrl),
     userAgent: 'pipewarden',
+    // A look-up that hangs (no network, a stalled proxy) fails after 20 s instead of stalling the run.
+    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(20_000) }) },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     throttle: {
       // Wait out primary and secondary rate limits a couple of times, then give up.
