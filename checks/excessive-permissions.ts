@@ -1,4 +1,5 @@
 import type { Check } from '../src/check.js';
+import { jobPermissionsFix, leastPrivilegeFix } from '../src/fix/permissions-fix.js';
 import type { Severity } from '../src/types.js';
 
 /** Write access to these lets a token change code, releases, packages or mint cloud credentials. */
@@ -18,18 +19,21 @@ export const excessivePermissions: Check = {
     howToFix: 'Set `permissions: contents: read` at the top and move each write scope to the one job that needs it.',
     example:
       'permissions:\n  contents: read\njobs:\n  publish:\n    permissions:\n      packages: write  # pushes the image to ghcr.io',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
     for (const wf of repo.workflows) {
       const perms = wf.permissions;
+      const topFix = perms && perms.kind !== 'other' ? leastPrivilegeFix(wf, repo.actions, 'Set contents: read at the top and move write scopes to the jobs that need them') : undefined;
+      const withTopFix = topFix ? ('refused' in topFix ? { remediation: `${excessivePermissions.meta.howToFix} Not fixed automatically: ${topFix.refused}.` } : { fix: topFix }) : {};
       if (perms?.kind === 'write-all') {
-        report({ file: wf.file, range: perms.valueRange, message: 'workflow grants `write-all`: every job can write to every scope' });
+        report({ file: wf.file, range: perms.valueRange, message: 'workflow grants `write-all`: every job can write to every scope', ...withTopFix });
       } else if (perms?.kind === 'read-all') {
         report({
           file: wf.file,
           range: perms.valueRange,
           severity: 'low',
+          ...withTopFix,
           message: '`read-all` grants read access to every scope (including security events and secrets metadata); list the scopes needed',
         });
       } else if (perms?.kind === 'map') {
@@ -42,6 +46,7 @@ export const excessivePermissions: Check = {
             range: s.keyRange,
             severity,
             confidence: jobs <= 1 ? 'medium' : 'high',
+            ...withTopFix,
             message:
               jobs <= 1
                 ? `\`${s.scope}: write\` at workflow level also reaches every job added later; grant it on the job that needs it`
@@ -51,7 +56,13 @@ export const excessivePermissions: Check = {
       }
       for (const job of wf.jobs) {
         if (job.permissions?.kind === 'write-all') {
-          report({ file: wf.file, range: job.permissions.valueRange, message: `job \`${job.id}\` grants \`write-all\`; list the scopes it needs` });
+          const fix = jobPermissionsFix(wf, job, repo.actions);
+          report({
+            file: wf.file,
+            range: job.permissions.valueRange,
+            message: `job \`${job.id}\` grants \`write-all\`; list the scopes it needs`,
+            ...('refused' in fix ? { remediation: `${excessivePermissions.meta.howToFix} Not fixed automatically: ${fix.refused}.` } : { fix }),
+          });
         }
       }
     }

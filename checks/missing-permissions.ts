@@ -1,5 +1,6 @@
 import type { Check } from '../src/check.js';
 import { eventNames } from '../src/facts.js';
+import { leastPrivilegeFix } from '../src/fix/permissions-fix.js';
 
 export const missingPermissions: Check = {
   meta: {
@@ -14,7 +15,7 @@ export const missingPermissions: Check = {
       'an injected command) then holds a token that can push code, move tags and publish releases.',
     howToFix: 'Add `permissions: contents: read` at the top of the workflow and grant each job only the scopes it needs.',
     example: 'on: push\npermissions:\n  contents: read\njobs:\n  release:\n    permissions:\n      contents: write  # creates the GitHub release',
-    fixable: false,
+    fixable: true,
   },
   run({ repo, report }) {
     for (const wf of repo.workflows) {
@@ -24,7 +25,9 @@ export const missingPermissions: Check = {
       if (bare.length === 0) continue;
       const onlyCalled = eventNames(wf).every((e) => e === 'workflow_call');
       const names = bare.map((j) => `\`${j.id}\``).join(', ');
+      const fix = leastPrivilegeFix(wf, repo.actions, 'Set contents: read at the top and each job\'s least privilege');
       report({
+        ...('refused' in fix ? { remediation: `${missingPermissions.meta.howToFix} Not fixed automatically: ${fix.refused}; those jobs keep their current permissions.` } : { fix }),
         file: wf.file,
         range: wf.jobsKeyRange ?? bare[0]!.idRange,
         severity: onlyCalled ? 'low' : 'medium',

@@ -26,6 +26,19 @@ ruleTester(missingPermissions, {
       findings: [{ line: 2, column: 1, message: 'no top-level permissions and job `b` declares none: the token gets the repository default' }],
     },
     {
+      name: 'a job whose token needs are unknown is named in the remediation and gets no fix',
+      files: { [WF]: yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: some/unknown-action@v1') },
+      findings: [
+        {
+          line: 2,
+          column: 1,
+          fixable: false,
+          remediation:
+            "Add `permissions: contents: read` at the top of the workflow and grant each job only the scopes it needs. Not fixed automatically: job `a`: step 1 uses some/unknown-action, which is not in pipewarden's table of actions; those jobs keep their current permissions.",
+        },
+      ],
+    },
+    {
       name: 'reusable workflow: low, the caller decides',
       files: { [WF]: yaml('on:', '  workflow_call:', 'jobs:', '  a:', '    runs-on: x', '    steps: [{run: make}]') },
       findings: [{ line: 3, column: 1, severity: 'low' }],
