@@ -1,7 +1,7 @@
 import type { Check } from '../src/check.js';
 import { actionName, isReleaseTriggered, runsCommand } from '../src/facts.js';
 import { replaceScalar } from '../src/fix/yaml-edit.js';
-import { hasProvenance, publications } from '../src/publishing.js';
+import { hasProvenance, publications, stepAnchor } from '../src/publishing.js';
 
 export const missingProvenance: Check = {
   meta: {
@@ -59,7 +59,7 @@ export const missingProvenance: Check = {
       const kinds = [...new Set(published.map((p) => p.what))].join(', ');
       report({
         file: wf.file,
-        range: first.step.uses?.range ?? first.step.run?.range ?? first.step.range,
+        range: stepAnchor(first.step),
         message: `release workflow publishes ${kinds} with no build provenance (no BuildKit provenance, attest-build-provenance or SLSA generator)`,
       });
     }

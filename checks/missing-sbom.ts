@@ -1,6 +1,6 @@
 import type { Check } from '../src/check.js';
 import { isReleaseTriggered } from '../src/facts.js';
-import { generatesSbom, publications } from '../src/publishing.js';
+import { generatesSbom, publications, stepAnchor } from '../src/publishing.js';
 
 export const missingSbom: Check = {
   meta: {
@@ -25,7 +25,7 @@ export const missingSbom: Check = {
       const release = isReleaseTriggered(wf);
       report({
         file: wf.file,
-        range: first.step.uses?.range ?? first.step.run?.range ?? first.step.range,
+        range: stepAnchor(first.step),
         severity: release ? 'medium' : 'low',
         message: `publishes ${[...new Set(published.map((p) => (p.kind === 'image' ? `container images (${p.what})` : p.what)))].join(', ')} with no SBOM generated or attested`,
       });

@@ -1,11 +1,10 @@
 import type { Check } from '../src/check.js';
-import { parseGoMod } from '../src/gomod.js';
 import { runsCommand } from '../src/facts.js';
 import { goWorkflow } from '../src/fix/new-workflows.js';
 import { eolOf, lineStart } from '../src/fix/text.js';
 import type { RepoModel } from '../src/model/repo.js';
 import { scalarText } from '../src/model/yaml.js';
-import { goModFiles, lineRange, moduleDirs, runsTool } from '../src/repo-facts.js';
+import { goModFiles, moduleDirs, moduleLine, runsTool } from '../src/repo-facts.js';
 import type { Fix } from '../src/types.js';
 
 export const noGoModVerify: Check = {
@@ -30,7 +29,7 @@ export const noGoModVerify: Check = {
     const vendored = repo.vendorDirs.length > 0;
     report({
       file: root.path,
-      range: lineRange(root.text, parseGoMod(root.text).module?.line ?? 1),
+      range: moduleLine(root),
       severity: vendored ? 'high' : 'medium',
       message: vendored
         ? `no workflow runs \`go mod verify\`, and ${repo.vendorDirs.map((d) => `${d}/`).join(', ')} is committed unverified`

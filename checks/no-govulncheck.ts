@@ -1,7 +1,6 @@
 import type { Check } from '../src/check.js';
-import { parseGoMod } from '../src/gomod.js';
 import { goWorkflow } from '../src/fix/new-workflows.js';
-import { callsSharedWorkflow, goModFiles, lineRange, moduleDirs, runsTool } from '../src/repo-facts.js';
+import { callsSharedWorkflow, goModFiles, moduleDirs, moduleLine, runsTool } from '../src/repo-facts.js';
 
 export const noGovulncheck: Check = {
   meta: {
@@ -21,10 +20,9 @@ export const noGovulncheck: Check = {
     const mods = goModFiles(repo);
     if (mods.length === 0 || runsTool(repo, 'golang/govulncheck-action', /\bgovulncheck\b/) || callsSharedWorkflow(repo, /govulncheck/i)) return;
     const root = mods[0]!;
-    const line = parseGoMod(root.text).module?.line ?? 1;
     report({
       file: root.path,
-      range: lineRange(root.text, line),
+      range: moduleLine(root),
       message: `no workflow runs govulncheck on ${mods.length === 1 ? 'this module' : `these ${mods.length} Go modules`}`,
       fix: {
         title: 'Add a govulncheck workflow',

@@ -1,5 +1,5 @@
 import type { Check } from '../src/check.js';
-import { hasScanGate, publications } from '../src/publishing.js';
+import { hasScanGate, publications, stepAnchor } from '../src/publishing.js';
 
 export const noScanGate: Check = {
   meta: {
@@ -20,7 +20,7 @@ export const noScanGate: Check = {
       if (!first || hasScanGate(wf)) continue;
       report({
         file: wf.file,
-        range: first.step.uses?.range ?? first.step.run?.range ?? first.step.range,
+        range: stepAnchor(first.step),
         message: `pushes container images (${first.what}) with no vulnerability scan that can fail the job`,
       });
     }

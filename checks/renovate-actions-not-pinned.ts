@@ -1,8 +1,7 @@
 import type { Check } from '../src/check.js';
 import { appendToJsonArray } from '../src/fix/text-files.js';
-import { jsonRange, member } from '../src/jsonish.js';
-import { fileStart } from '../src/repo-facts.js';
-import { externalPresets, pinsActionDigests } from '../src/renovate.js';
+import { member } from '../src/jsonish.js';
+import { externalPresets, pinsActionDigests, renovateAnchor } from '../src/renovate.js';
 
 export const renovateActionsNotPinned: Check = {
   meta: {
@@ -31,7 +30,7 @@ export const renovateActionsNotPinned: Check = {
           ? { fix: { title: 'Extend helpers:pinGitHubActionDigests', safety: 'safe' as const, edits: [edit], newFiles: [], changes: [{ file: doc.file, path: [...doc.path, 'extends'] }] } }
           : {}),
         file: doc.file,
-        range: ext ? jsonRange(ext.key) : doc.root.loc ? jsonRange(doc.root) : fileStart(),
+        range: renovateAnchor(doc),
         confidence: external.length ? 'low' : 'high',
         message: external.length
           ? `Renovate does not pin action digests here; check whether ${external.join(', ')} does`

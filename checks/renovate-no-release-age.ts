@@ -1,7 +1,5 @@
 import type { Check } from '../src/check.js';
-import { jsonRange, member } from '../src/jsonish.js';
-import { fileStart } from '../src/repo-facts.js';
-import { externalPresets, hasReleaseAge } from '../src/renovate.js';
+import { externalPresets, hasReleaseAge, renovateAnchor } from '../src/renovate.js';
 
 export const renovateNoReleaseAge: Check = {
   meta: {
@@ -20,10 +18,9 @@ export const renovateNoReleaseAge: Check = {
   run({ repo, report }) {
     for (const doc of repo.renovate) {
       if (hasReleaseAge(doc)) continue;
-      const ext = member(doc.root, 'extends');
       report({
         file: doc.file,
-        range: ext ? jsonRange(ext.key) : doc.root.loc ? jsonRange(doc.root) : fileStart(),
+        range: renovateAnchor(doc),
         confidence: externalPresets(doc).length ? 'low' : 'high',
         message: 'no minimumReleaseAge: Renovate proposes new releases as soon as they are published',
       });

@@ -1,6 +1,6 @@
 import type { Check } from '../src/check.js';
 import { isReleaseTriggered } from '../src/facts.js';
-import { publications, signsImages } from '../src/publishing.js';
+import { publications, signsImages, stepAnchor } from '../src/publishing.js';
 
 export const unsignedImage: Check = {
   meta: {
@@ -26,7 +26,7 @@ export const unsignedImage: Check = {
       const release = isReleaseTriggered(wf);
       report({
         file: wf.file,
-        range: first.step.uses?.range ?? first.step.run?.range ?? first.step.range,
+        range: stepAnchor(first.step),
         severity: release ? 'high' : 'medium',
         message: `${release ? 'release workflow pushes' : 'workflow pushes'} container images (${first.what}) without a cosign signature`,
       });

@@ -1,8 +1,8 @@
 /** Facts about workflows that several checks share: who can trigger them, what steps do. */
 import type { RepoModel } from './model/repo.js';
 import type { YamlFile } from './model/yaml.js';
-import type { Job, Step, Trigger, UsesRef, Workflow } from './model/workflow.js';
-import { asString, isMap, isSeq } from './model/yaml.js';
+import type { Step, Trigger, UsesRef, Workflow } from './model/workflow.js';
+import { isMap } from './model/yaml.js';
 
 /** Events whose runs get a privileged token and secrets while acting on outsiders' input. */
 export const PRIVILEGED_UNTRUSTED_EVENTS = new Set([
@@ -25,9 +25,6 @@ export function eventNames(wf: Workflow): string[] {
   return wf.triggers.map((t) => t.event);
 }
 
-export function hasEvent(wf: Workflow, ...events: string[]): boolean {
-  return wf.triggers.some((t) => events.includes(t.event));
-}
 
 /** Triggered by a release or by pushing a tag: a publishing workflow. */
 export function isReleaseTriggered(wf: Workflow): boolean {
@@ -53,14 +50,7 @@ export function isCheckout(step: Step): boolean {
   return usesAction(step, 'actions/checkout');
 }
 
-/** Run text or uses for a step, for matching commands. */
-export function runText(step: Step): string {
-  return step.run?.value ?? '';
-}
 
-export function allSteps(wf: Workflow): Array<{ job: Job; step: Step }> {
-  return wf.jobs.flatMap((job) => job.steps.map((step) => ({ job, step })));
-}
 
 /** A shell command appears in a run script as a command word (not inside another word). */
 export function runsCommand(script: string, command: RegExp): boolean {
@@ -75,10 +65,6 @@ export function isGitHubOwned(owner: string | undefined): boolean {
   return o === 'actions' || o === 'github';
 }
 
-export function seqStrings(wf: Workflow, node: unknown): string[] {
-  if (!isSeq(node as never)) return [];
-  return wf.yaml.items(node as never).map((n) => asString(n)).filter((s): s is string => s !== undefined);
-}
 
 /** Every place a workflow or action names code or an image to run. */
 export interface UsesSite {

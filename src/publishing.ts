@@ -129,3 +129,8 @@ export function hasScanGate(wf: Workflow): boolean {
     return runsCommand(script, /\bgrype\b[^\n]*--fail-on\b|\btrivy\b[^\n]*--exit-code[ =]+[1-9]/);
   });
 }
+
+/** Where a finding about a step points: its `uses:` value, else its script, else the step. */
+export function stepAnchor(step: Step) {
+  return step.uses?.range ?? step.run?.range ?? step.range;
+}

@@ -1,5 +1,6 @@
 /** Questions asked of a Renovate configuration. */
-import { arrayItems, member, objects, stringValues, type JsonDoc, type JsonNode } from './jsonish.js';
+import { arrayItems, jsonRange, member, objects, stringValues, type JsonDoc, type JsonNode } from './jsonish.js';
+import type { SourceRange } from './types.js';
 
 const PINNING_PRESETS = new Set(['helpers:pinGitHubActionDigests', 'helpers:pinGitHubActionDigestsToSemver', 'config:best-practices', ':pinDigests', 'default:pinDigests']);
 
@@ -35,4 +36,11 @@ export function hasReleaseAge(doc: JsonDoc): boolean {
     if (member(obj, 'minimumReleaseAge') || member(obj, 'stabilityDays')) return true;
   }
   return false;
+}
+
+/** Where a finding about the whole configuration points: its `extends` key, else where the configuration starts. */
+export function renovateAnchor(doc: JsonDoc): SourceRange {
+  const ext = member(doc.root, 'extends');
+  const at = jsonRange(ext ? ext.key : doc.root);
+  return { ...at, endLine: ext ? at.endLine : at.line, endColumn: ext ? at.endColumn : at.column + 1, end: ext ? at.end : at.start + 1 };
 }

@@ -2,6 +2,7 @@
 import { actionName, runsCommand } from './facts.js';
 import type { RepoModel } from './model/repo.js';
 import type { Step, Workflow } from './model/workflow.js';
+import { parseGoMod } from './gomod.js';
 import { isMap, isSeq, scalarText } from './model/yaml.js';
 
 export function anyStep(repo: RepoModel, test: (step: Step, wf: Workflow | undefined) => boolean): boolean {
@@ -56,4 +57,9 @@ export function moduleDirs(mods: Array<{ path: string }>): string[] {
 /** A reusable workflow is called whose path names the tool (org-wide shared workflows for Scorecard and the like). */
 export function callsSharedWorkflow(repo: RepoModel, name: RegExp): boolean {
   return repo.workflows.some((wf) => wf.jobs.some((j) => j.uses && name.test(`${j.uses.repo ?? ''}/${j.uses.path ?? ''}`)));
+}
+
+/** The `module` line of a go.mod: where findings about the module point. */
+export function moduleLine(file: { text: string }) {
+  return lineRange(file.text, parseGoMod(file.text).module?.line ?? 1);
 }

@@ -3,10 +3,10 @@
  * original text, written in the file's own indentation, quoting and line endings. Nothing
  * here re-serialises a document.
  */
-import { isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
+import type { Scalar, YAMLMap, Node } from 'yaml';
 import type { YamlFile } from '../model/yaml.js';
 import type { TextEdit } from '../types.js';
-import { columnOf, eolOf, indentOfLine } from './text.js';
+import { columnOf, eolOf } from './text.js';
 
 /** How far this file indents a nested block (2 unless the file shows otherwise). */
 export function indentUnit(yaml: YamlFile): number {
@@ -56,16 +56,5 @@ export function replaceScalar(yaml: YamlFile, node: Scalar, value: string): Text
   return { file: yaml.path, start, end, text: `${quote}${value}${quote}` };
 }
 
-/** Inserts text right after a scalar on its line (used for `# v4.2.2` comments). */
-export function insertAfter(yaml: YamlFile, node: Node, text: string): TextEdit {
-  const end = node.range?.[1] ?? 0;
-  return { file: yaml.path, start: end, end, text };
-}
 
-/** The indentation string a new key of `map` would get (for multi-line fragments). */
-export function mapIndent(yaml: YamlFile, map: YAMLMap): string {
-  if (map.flow) return indentOfLine(yaml.text, map.range?.[0] ?? 0);
-  return ' '.repeat(keyColumn(yaml, map));
-}
 
-export { isMap, isScalar };

@@ -135,10 +135,6 @@ export function scalarText(node: Node | null): string | undefined {
   return typeof v === 'object' ? undefined : String(v);
 }
 
-export function isFalse(node: Node | null): boolean {
-  const text = scalarText(node);
-  return text !== undefined && text.trim().toLowerCase() === 'false';
-}
 
 export function isTrue(node: Node | null): boolean {
   const text = scalarText(node);
