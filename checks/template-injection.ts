@@ -32,7 +32,8 @@ export const templateInjection: Check = {
       const untrusted = events.filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e));
       const textInputs = textInputNames(wf);
       for (const job of wf.jobs) {
-        const privileged = untrusted.length > 0 || hasWriteToken(wf, job) || referencesSecrets(wf, job);
+        // Only asked when an input is expanded; reading every job's secrets up front is wasted work.
+        const privileged = (): boolean => untrusted.length > 0 || hasWriteToken(wf, job) || referencesSecrets(wf, job);
         for (const step of job.steps) {
           scanStep(ctx, wf.yaml, step, ['jobs', job.id, 'steps', step.index], (path) => {
             if (isAttackerControlled(path)) {
@@ -40,7 +41,7 @@ export const templateInjection: Check = {
               return { severity, why: untrusted.length > 0 ? ` in a workflow run by ${untrusted.join(', ')}` : '' };
             }
             const input = inputName(path);
-            if (input && privileged && textInputs.has(input)) return { severity: 'medium', why: ' (a free-text input of a privileged workflow)' };
+            if (input && textInputs.has(input) && privileged()) return { severity: 'medium', why: ' (a free-text input of a privileged workflow)' };
             return undefined;
           });
         }

@@ -83,12 +83,20 @@ export class YamlFile {
   }
 
   get(map: YAMLMap, key: string): Node | null {
-    for (const e of this.entries(map)) if (e.key === key) return e.value;
-    return null;
+    return this.entry(map, key)?.value ?? null;
   }
 
+  /** One key's pair, found without building the whole entry list (the model asks this a lot). */
   entry(map: YAMLMap, key: string): { keyNode: Scalar; value: Node | null; pair: Pair } | undefined {
-    return this.entries(map).find((e) => e.key === key);
+    for (const pair of map.items) {
+      if (!isPair(pair)) continue;
+      const k = pair.key;
+      // Plain keys are the rule; only aliased keys need resolving.
+      const keyNode = isScalar(k) ? k : this.deref(k);
+      if (!isScalar(keyNode) || String(keyNode.value) !== key) continue;
+      return { keyNode, value: this.deref(pair.value), pair: pair as Pair };
+    }
+    return undefined;
   }
 
   items(seq: YAMLSeq): Array<Node | null> {
