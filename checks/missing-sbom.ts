@@ -1,6 +1,6 @@
 import type { Check } from '../src/check.js';
 import { isReleaseTriggered } from '../src/facts.js';
-import { generatesSbom, publications, stepAnchor } from '../src/publishing.js';
+import { generatesSbom, goReleaserFacts, publications, stepAnchor } from '../src/publishing.js';
 
 export const missingSbom: Check = {
   meta: {
@@ -18,10 +18,11 @@ export const missingSbom: Check = {
     fixable: false,
   },
   run({ repo, report }) {
+    const goreleaser = goReleaserFacts(repo);
     for (const wf of repo.workflows) {
-      const published = publications(wf);
+      const published = publications(wf, goreleaser);
       const first = published[0];
-      if (!first || generatesSbom(wf)) continue;
+      if (!first || generatesSbom(wf, goreleaser)) continue;
       const release = isReleaseTriggered(wf);
       report({
         file: wf.file,

@@ -1,5 +1,5 @@
 import type { Check } from '../src/check.js';
-import { hasScanGate, publications, stepAnchor } from '../src/publishing.js';
+import { goReleaserFacts, hasScanGate, publications, stepAnchor } from '../src/publishing.js';
 
 export const noScanGate: Check = {
   meta: {
@@ -15,8 +15,9 @@ export const noScanGate: Check = {
     fixable: false,
   },
   run({ repo, report }) {
+    const goreleaser = goReleaserFacts(repo);
     for (const wf of repo.workflows) {
-      const first = publications(wf).find((p) => p.kind === 'image');
+      const first = publications(wf, goreleaser).find((p) => p.kind === 'image');
       if (!first || hasScanGate(wf)) continue;
       report({
         file: wf.file,

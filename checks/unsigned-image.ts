@@ -1,6 +1,6 @@
 import type { Check } from '../src/check.js';
 import { isReleaseTriggered } from '../src/facts.js';
-import { publications, signsImages, stepAnchor } from '../src/publishing.js';
+import { goReleaserFacts, publications, signsImages, stepAnchor } from '../src/publishing.js';
 
 export const unsignedImage: Check = {
   meta: {
@@ -19,10 +19,11 @@ export const unsignedImage: Check = {
     fixable: false,
   },
   run({ repo, report }) {
+    const goreleaser = goReleaserFacts(repo);
     for (const wf of repo.workflows) {
-      const images = publications(wf).filter((p) => p.kind === 'image');
+      const images = publications(wf, goreleaser).filter((p) => p.kind === 'image');
       const first = images[0];
-      if (!first || signsImages(wf)) continue;
+      if (!first || signsImages(wf, goreleaser)) continue;
       const release = isReleaseTriggered(wf);
       report({
         file: wf.file,

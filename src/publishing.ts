@@ -1,6 +1,8 @@
 /** Recognises steps that publish images or release artifacts, and the attestations around them. */
 import { actionName, runsCommand } from './facts.js';
+import type { RepoModel } from './model/repo.js';
 import type { Step, Workflow } from './model/workflow.js';
+import { isMap, isSeq } from './model/yaml.js';
 
 export interface Publication {
   step: Step;
@@ -49,15 +51,47 @@ export function isImagePushAction(step: Step): boolean {
 
 const publicationCache = new WeakMap<Workflow, Publication[]>();
 
-export function publications(wf: Workflow): Publication[] {
-  const cached = publicationCache.get(wf);
+/** What the repository's GoReleaser configuration does beyond archives: images, signatures, SBOMs. */
+export interface GoReleaserFacts {
+  images: boolean;
+  signs: boolean;
+  sboms: boolean;
+}
+
+export function goReleaserFacts(repo: RepoModel): GoReleaserFacts {
+  const facts = { images: false, signs: false, sboms: false };
+  for (const yaml of repo.yamlFiles.values()) {
+    if (!/^\.goreleaser\.ya?ml$/.test(yaml.path)) continue;
+    const root = yaml.root;
+    if (!isMap(root)) continue;
+    const has = (key: string): boolean => {
+      const v = yaml.get(root, key);
+      return v !== null && !(isSeq(v) && v.items.length === 0);
+    };
+    facts.images ||= has('dockers') || has('dockers_v2') || has('kos') || has('docker_manifests');
+    facts.signs ||= has('docker_signs') || has('signs');
+    facts.sboms ||= has('sboms');
+  }
+  return facts;
+}
+
+function runsGoReleaser(step: Step): boolean {
+  return actionName(step) === 'goreleaser/goreleaser-action' || (!!step.run && runsCommand(step.run.value, /\bgoreleaser\b(?:\s+\S+)*\s+release\b/));
+}
+
+export function publications(wf: Workflow, goreleaser?: GoReleaserFacts): Publication[] {
+  const cached = goreleaser?.images ? undefined : publicationCache.get(wf);
   if (cached) return cached;
   const out: Publication[] = [];
-  publicationCache.set(wf, out);
+  if (!goreleaser?.images) publicationCache.set(wf, out);
   for (const job of wf.jobs) {
     for (const step of job.steps) {
       const name = actionName(step);
       if (isImagePushAction(step)) out.push({ step, kind: 'image', what: name! });
+      else if (goreleaser?.images && runsGoReleaser(step)) {
+        out.push({ step, kind: 'image', what: 'GoReleaser dockers' });
+        out.push({ step, kind: 'artifact', what: 'GoReleaser' });
+      }
       else if (name && ARTIFACT_ACTIONS[name]) out.push({ step, kind: 'artifact', what: ARTIFACT_ACTIONS[name]! });
       else if (step.run) {
         const script = step.run.value;
@@ -95,18 +129,23 @@ function someStep(wf: Workflow, test: (step: Step, name: string, script: string)
   return wf.jobs.some((job) => job.steps.some((step) => test(step, actionName(step) ?? '', step.run?.value ?? '')));
 }
 
-/** Sigstore signing of what the workflow pushes: `cosign sign`, or GoReleaser with cosign installed. */
-export function signsImages(wf: Workflow): boolean {
-  const goreleaser = someStep(wf, (_s, name, script) => name === 'goreleaser/goreleaser-action' || /\bgoreleaser\b/.test(script));
+/**
+ * Sigstore signing of what the workflow pushes: `cosign sign`, GoReleaser with `docker_signs`
+ * or `signs` configured, or (config unseen) GoReleaser with cosign installed beside it.
+ */
+export function signsImages(wf: Workflow, goreleaser?: GoReleaserFacts): boolean {
+  const releases = someStep(wf, (step) => runsGoReleaser(step));
+  if (goreleaser?.signs && releases) return true;
   const cosignInstalled = someStep(wf, (_s, name) => name === 'sigstore/cosign-installer');
   return (
     someStep(wf, (_s, _n, script) => runsCommand(script, /\bcosign\s+sign\b/)) ||
-    (goreleaser && cosignInstalled) ||
+    (releases && cosignInstalled) ||
     wf.jobs.some((j) => /slsa-github-generator/.test(j.uses?.repo ?? '') && /container/.test(j.uses?.path ?? ''))
   );
 }
 
-export function generatesSbom(wf: Workflow): boolean {
+export function generatesSbom(wf: Workflow, goreleaser?: GoReleaserFacts): boolean {
+  if (goreleaser?.sboms && someStep(wf, (step) => runsGoReleaser(step))) return true;
   return someStep(wf, (step, name, script) => {
     if (name === 'anchore/sbom-action' || name === 'anchore/sbom-action/download-syft') return true;
     if ((name === 'docker/build-push-action' || name === 'docker/bake-action') && /^(?:true|.*generator=)/.test(step.with.get('sbom')?.value.trim() ?? '')) return true;

@@ -43,6 +43,11 @@ describe('bad input', () => {
     expect(errors.map((e) => e.message).join('\n')).toMatch(message);
   });
 
+  it('a Renovate file that does not parse is an error with its line', async () => {
+    const report = await auditWith({ 'renovate.json': '{\n  "extends": ,\n  "pinDigests": true\n}\n' });
+    expect(report.errors.find((e) => e.file === 'renovate.json')).toMatchObject({ line: 2, message: expect.stringMatching(/^cannot parse: .*\(2:14\)$/) });
+  });
+
   it('on: as a string, a list and a map all give triggers', async () => {
     const dir = await makeRepo({
       '.github/workflows/a.yml': yaml('on: push', 'jobs: {}'),

@@ -106,6 +106,21 @@ describe('pipewarden CLI', () => {
     expect(JSON.parse(run.stdout).repository).toBe('gappy-org/gappy');
   });
 
+  it('pipewarden secrets prints the credential map; JSON carries it too', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, '.github/workflows'), { recursive: true });
+    await writeFile(
+      path.join(dir, '.github/workflows/ci.yml'),
+      'on: [push, issue_comment]\njobs:\n  deploy:\n    runs-on: x\n    environment: prod\n    steps:\n      - run: ./deploy\n        env: {KEY: "${{ secrets.DEPLOY_KEY }}"}\n',
+    );
+    const text = await pipewarden(['secrets', dir]);
+    expect(text.stdout).toMatch(/^DEPLOY_KEY\s+\.github\/workflows\/ci\.yml:8\s+deploy step 1\s+push, issue_comment!\s+prod$/m);
+    const json = JSON.parse((await pipewarden([dir, '--format', 'json', '--fail-on', 'none'])).stdout);
+    expect(json.secrets).toEqual([
+      { secret: 'DEPLOY_KEY', file: '.github/workflows/ci.yml', job: 'deploy', step: 1, line: 8, triggers: ['push', 'issue_comment'], untrustedTriggers: ['issue_comment'], environment: 'prod' },
+    ]);
+  });
+
   it('lists and explains checks', async () => {
     const list = await pipewarden(['checks']);
     expect(list.stdout).toMatch(/^template-injection\s+injection\s+high\s+yes/m);

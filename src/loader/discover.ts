@@ -19,6 +19,7 @@ export type FileKind =
   | 'codeowners'
   | 'dco'
   | 'maintainers-little-helper'
+  | 'goreleaser'
   | 'go-mod'
   | 'go-sum'
   | 'vendor-modules';
@@ -73,6 +74,7 @@ export function classify(rel: string): FileKind | undefined {
   if (CODEOWNERS.test(rel)) return 'codeowners';
   if (rel === '.github/dco.yml') return 'dco';
   if (/^\.github\/maintainers-little-helper\.ya?ml$/.test(rel)) return 'maintainers-little-helper';
+  if (/^\.goreleaser\.ya?ml$/.test(rel)) return 'goreleaser';
   if (!isUnderVendor(rel)) {
     if (base === 'go.mod') return 'go-mod';
     if (base === 'go.sum') return 'go-sum';

@@ -25,7 +25,7 @@ export interface RepoModel {
   vendorDirs: string[];
   /** Renovate configurations that parsed (a package.json's "renovate" key included). */
   renovate: JsonDoc[];
-  /** Other YAML files (Dependabot, SECURITY-INSIGHTS, dco.yml) that parsed. */
+  /** Other YAML files (Dependabot, SECURITY-INSIGHTS, dco.yml, .goreleaser.yml) that parsed. */
   yamlFiles: Map<string, YamlFile>;
   errors: AuditError[];
   /** GitHub look-ups of `owner/repo@ref` (lower-case keys), made before checks run when fixing. */
@@ -56,7 +56,7 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
       }
       continue;
     }
-    if (file.kind === 'dependabot' || file.kind === 'security-insights' || file.kind === 'dco') {
+    if (file.kind === 'dependabot' || file.kind === 'security-insights' || file.kind === 'dco' || file.kind === 'goreleaser') {
       const yaml = new YamlFile(file.path, file.text, errors);
       if (yaml.ok) yamlFiles.set(file.path, yaml);
       continue;

@@ -17,16 +17,28 @@ const PUSH_IMAGE = ['    steps:', '      - uses: docker/build-push-action@v6', '
 ruleTester(unsignedImage, {
   valid: [
     { name: 'cosign sign after the push', files: { [WF]: job('release', ...PUSH_IMAGE, '      - run: cosign sign --yes "$IMAGE@$DIGEST"') } },
+    {
+      name: 'GoReleaser with docker_signs',
+      files: { [WF]: job('release', '    steps:', '      - uses: goreleaser/goreleaser-action@v6'), '.goreleaser.yaml': 'dockers:\n  - image_templates: [x]\ndocker_signs:\n  - artifacts: all\n' },
+    },
     { name: 'build without push', files: { [WF]: job('push', '    steps:', '      - uses: docker/build-push-action@v6', '        with: {push: false}') } },
   ],
   invalid: [
     { name: 'release push unsigned is high', files: { [WF]: job('release', ...PUSH_IMAGE) }, findings: [{ line: 6, column: 15, severity: 'high' }] },
+    {
+      name: 'GoReleaser whose config builds dockers and signs nothing',
+      files: { [WF]: job('release', '    steps:', '      - uses: goreleaser/goreleaser-action@v6', '        with: {args: release --clean}'), '.goreleaser.yaml': 'dockers:\n  - image_templates: [ghcr.io/acme/app]\n' },
+      findings: [{ line: 6, column: 15, message: 'release workflow pushes container images (GoReleaser dockers) without a cosign signature' }],
+    },
     { name: 'docker push on main is medium', files: { [WF]: job('push', '    steps:', '      - run: docker push ghcr.io/acme/app') }, findings: [{ line: 6, column: 14, severity: 'medium' }] },
   ],
 });
 
 ruleTester(missingSbom, {
-  valid: [{ name: 'sbom: true', files: { [WF]: job('release', ...PUSH_IMAGE, '          sbom: true') } }],
+  valid: [
+    { name: 'sbom: true', files: { [WF]: job('release', ...PUSH_IMAGE, '          sbom: true') } },
+    { name: 'GoReleaser sboms', files: { [WF]: job('release', '    steps:', '      - run: goreleaser release --clean'), '.goreleaser.yml': 'sboms:\n  - artifacts: archive\n' } },
+  ],
   invalid: [{ name: 'GitHub release without SBOM', files: { [WF]: job('release', '    steps:', '      - run: gh release upload v1 dist/*') }, findings: [{ line: 6, column: 14, severity: 'medium' }] }],
 });
 
