@@ -15,7 +15,18 @@ export function unknownJobs(wf: Workflow, actions: ActionModel[]): Array<{ job: 
   });
 }
 
+const planned = new WeakMap<Workflow, Fix | { refused: string }>();
+
+/** missing-permissions and excessive-permissions ask for the same rewrite; it is worked out once. */
 export function leastPrivilegeFix(wf: Workflow, actions: ActionModel[], title: string): Fix | { refused: string } {
+  const cached = planned.get(wf);
+  if (cached) return 'refused' in cached ? cached : { ...cached, title };
+  const fix = planLeastPrivilege(wf, actions, title);
+  planned.set(wf, fix);
+  return fix;
+}
+
+function planLeastPrivilege(wf: Workflow, actions: ActionModel[], title: string): Fix | { refused: string } {
   const unknown = unknownJobs(wf, actions);
   if (unknown.length) return { refused: unknown.map((u) => `job \`${u.job.id}\`: ${u.why}`).join('; ') };
   const yaml = wf.yaml;

@@ -104,21 +104,25 @@ export class YamlFile {
   }
 
   /** Every string scalar below a node (aliases resolved under the budget). */
-  *strings(node: Node | null): Generator<Scalar<string>> {
+  strings(node: Node | null): Array<Scalar<string>> {
+    const out: Array<Scalar<string>> = [];
+    this.collectStrings(node, out);
+    return out;
+  }
+
+  private collectStrings(node: Node | null, out: Array<Scalar<string>>): void {
     if (!node) return;
     if (isScalar(node)) {
-      if (typeof node.value === 'string') yield node as Scalar<string>;
-      return;
-    }
-    if (isMap(node)) {
+      if (typeof node.value === 'string') out.push(node as Scalar<string>);
+    } else if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
-        yield* this.strings(this.deref(pair.key));
-        yield* this.strings(this.deref(pair.value));
+        this.collectStrings(isScalar(pair.key) ? pair.key : this.deref(pair.key), out);
+        this.collectStrings(isScalar(pair.value) ? pair.value : this.deref(pair.value), out);
       }
-      return;
+    } else if (isSeq(node)) {
+      for (const item of node.items) this.collectStrings(isScalar(item) ? item : this.deref(item), out);
     }
-    if (isSeq(node)) for (const item of node.items) yield* this.strings(this.deref(item));
   }
 
   /** The comment that follows a node on its own line (`uses: x@sha # v1.2.3` gives "v1.2.3"). */
