@@ -1,4 +1,4 @@
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -8,7 +8,8 @@ import { planFixes } from '../src/fix/engine.js';
 import { discover } from '../src/loader/discover.js';
 import { lineRange } from '../src/repo-facts.js';
 import type { Fix } from '../src/types.js';
-import { makeRepo, yaml } from './helpers/repo.js';
+import { writeAtomically } from '../src/fix/write.js';
+import { makeRepo, tempDir, yaml } from './helpers/repo.js';
 
 const BIN = fileURLToPath(new URL('../bin/pipewarden.js', import.meta.url));
 const WF = '.github/workflows/ci.yml';
@@ -116,6 +117,18 @@ describe('--fix, --patch and --dry-run', () => {
     expect(await readFile(path.join(dir, WF), 'utf8')).not.toContain('persist-credentials');
     await run([dir, '--fix', '--force', '--checks', 'persist-credentials']);
     expect(await readFile(path.join(dir, WF), 'utf8')).toContain('persist-credentials: false');
+  });
+
+  it('never writes through a symlink or out of the repository', async () => {
+    const outside = await tempDir();
+    const dir = await gitRepo({ 'real/ci.yml': checkout });
+    await symlink(path.join(dir, 'real/ci.yml'), path.join(dir, '.github-link'));
+    await mkdir(path.join(dir, '.github'));
+    await symlink(outside, path.join(dir, '.github/workflows'));
+    await expect(writeAtomically(dir, '.github/workflows/new.yml', 'x')).rejects.toThrow('.github/workflows/new.yml would be written outside the repository; not written');
+    await expect(writeAtomically(dir, '.github-link', 'x')).rejects.toThrow('.github-link is a symlink; not written');
+    expect(await readdir(outside)).toEqual([]);
+    expect(await readFile(path.join(dir, 'real/ci.yml'), 'utf8')).toBe(checkout);
   });
 
   it('JSON findings carry their fix with a unified diff', async () => {

@@ -4,7 +4,7 @@ import type { AuditOptions } from '../audit.js';
 import { discover } from '../loader/discover.js';
 import { unifiedDiff } from './diff.js';
 import { planFixes, type FixPlan } from './engine.js';
-import { dirtyFiles, writeAtomically } from './write.js';
+import { dirtyFiles, UnsafeWriteError, writeAtomically } from './write.js';
 
 export interface FixRunOptions extends AuditOptions {
   include: 'safe' | 'all';
@@ -20,6 +20,8 @@ export interface FixRunResult {
   patch: string;
   /** Files left alone because they have uncommitted changes. */
   skippedDirty: string[];
+  /** Writes refused because they would go through a symlink or out of the repository. */
+  refusedWrites: string[];
 }
 
 export async function runFixes(dir: string, opts: FixRunOptions, stdout: (s: string) => void): Promise<FixRunResult> {
@@ -32,11 +34,19 @@ export async function runFixes(dir: string, opts: FixRunOptions, stdout: (s: str
     .join('');
   if (opts.patch === '-' || opts.dryRun) stdout(patch);
   else if (opts.patch) await writeFile(opts.patch, patch);
+  const refusedWrites: string[] = [];
   if (opts.write && !opts.dryRun) {
-    for (const [file, { after }] of plan.files) await writeAtomically(discovered.root, file, after);
+    for (const [file, { after }] of plan.files) {
+      try {
+        await writeAtomically(discovered.root, file, after);
+      } catch (err) {
+        if (!(err instanceof UnsafeWriteError)) throw err;
+        refusedWrites.push(err.message);
+      }
+    }
   }
   const skippedDirty = dirty ? discovered.files.map((f) => f.path).filter((f) => dirty.has(f)) : [];
-  return { plan, patch, skippedDirty };
+  return { plan, patch, skippedDirty, refusedWrites };
 }
 
 export function fixSummary(result: FixRunResult, wrote: boolean): string {
@@ -49,6 +59,7 @@ export function fixSummary(result: FixRunResult, wrote: boolean): string {
   for (const o of result.plan.outcomes) {
     if (o.status !== 'applied') lines.push(`  ${o.status}: ${o.finding.file}:${o.finding.line} ${o.finding.check}: ${o.reason ?? ''}`);
   }
+  for (const refused of result.refusedWrites) lines.push(`  refused: ${refused}`);
   if (result.skippedDirty.length) lines.push(`  left alone (uncommitted changes; --force to fix anyway): ${result.skippedDirty.join(', ')}`);
   return lines.join('\n') + '\n';
 }
