@@ -63,6 +63,17 @@ describe('fix engine', () => {
     expect(statuses.filter((s) => s !== 'applied').every((s) => s === 'rolled-back' || s === 'overlap')).toBe(true);
   });
 
+  it('never lets one fix\'s edits interleave with another\'s: the inner one waits a pass, then applies', async () => {
+    const outer = checkWithFix('outer', (t) => ({ ...fixAt('outer', 0, 0, '# outer\n'), edits: [{ file: WF, start: 0, end: 0, text: '# outer\n' }, { file: WF, start: t.length, end: t.length, text: '# outer-end\n' }] }));
+    const inner = checkWithFix('inner', (t) => fixAt('inner', t.indexOf('make'), t.indexOf('make') + 4, 'make all # inner', [{ file: WF, path: ['jobs', 'a', 'steps', 1, 'run'] }]));
+    const plan = await planFixes(await discover(await makeRepo({ [WF]: TEXT })), { include: 'all', checks: [outer, inner] });
+    expect(plan.outcomes.map((o) => [o.finding.check, o.status]).sort()).toEqual([
+      ['inner', 'applied'],
+      ['outer', 'applied'],
+    ]);
+    expect(plan.files.get(WF)?.after).toBe(`# outer\n${TEXT.replace('make', 'make all # inner')}# outer-end\n`);
+  });
+
   it('does not apply unsafe fixes unless asked', async () => {
     const unsafe = checkWithFix('unsafe', () => ({ ...fixAt('unsafe', 0, 0, '# unsafe\n'), safety: 'unsafe' }));
     const safeOnly = await planFixes(await discover(await makeRepo({ [WF]: TEXT })), { include: 'safe', checks: [unsafe] });

@@ -52,30 +52,46 @@ export async function planFixes(discovered: DiscoveredRepo, opts: FixOptions): P
     deferred = [];
     if (candidates.length === 0) break;
     let progressed = false;
-    // Later edits first, so that the offsets of the rest of this pass stay valid.
+    // Later edits first, so that the offsets of the rest of this pass stay valid. A fix occupies
+    // the whole span from its first to its last edit in a file, so fixes never interleave.
     candidates.sort((a, b) => firstEdit(b.fix!) - firstEdit(a.fix!));
     const taken = new Map<string, Array<[number, number]>>();
+    const batch: Finding[] = [];
     for (const finding of candidates) {
-      const fix = finding.fix!;
-      if (fix.edits.some((e) => overlaps(taken.get(e.file) ?? [], e.start, e.end))) {
-        deferred.push({ finding, fix });
+      const spans = fixSpans(finding.fix!);
+      if ([...spans].some(([file, [start, end]]) => overlaps(taken.get(file) ?? [], start, end))) {
+        deferred.push({ finding, fix: finding.fix! });
         continue;
       }
-      const trial = apply(current, fix);
-      if ('error' in trial) {
-        failed.set(failKey(finding), { finding, fix, status: 'rolled-back', reason: trial.error });
-        continue;
+      for (const [file, span] of spans) taken.set(file, [...(taken.get(file) ?? []), span]);
+      batch.push(finding);
+    }
+    // Most fixes verify cleanly: try the whole pass at once, and only when that fails find the
+    // culprits one fix at a time.
+    const together = await applyBatch(discovered, current, batch, audit.report.findings, opts);
+    if (together) {
+      current = together.texts;
+      audit = together.audit;
+      applied.push(...batch.map((finding): FixOutcome => ({ finding, fix: finding.fix!, status: 'applied' })));
+      progressed = batch.length > 0;
+    } else {
+      for (const finding of batch) {
+        const fix = finding.fix!;
+        const trial = apply(current, fix);
+        if ('error' in trial) {
+          failed.set(failKey(finding), { finding, fix, status: 'rolled-back', reason: trial.error });
+          continue;
+        }
+        const verdict = await verify(discovered, current, trial.texts, [fix], [finding], audit.report.findings, opts);
+        if ('problem' in verdict) {
+          failed.set(failKey(finding), { finding, fix, status: 'rolled-back', reason: verdict.problem });
+          continue;
+        }
+        current = trial.texts;
+        audit = verdict.audit;
+        applied.push({ finding, fix, status: 'applied' });
+        progressed = true;
       }
-      const verdict = await verify(discovered, current, trial.texts, fix, finding, audit.report.findings, opts);
-      if ('problem' in verdict) {
-        failed.set(failKey(finding), { finding, fix, status: 'rolled-back', reason: verdict.problem });
-        continue;
-      }
-      for (const e of fix.edits) taken.set(e.file, [...(taken.get(e.file) ?? []), [e.start, e.end]]);
-      current = trial.texts;
-      audit = verdict.audit;
-      applied.push({ finding, fix, status: 'applied' });
-      progressed = true;
     }
     // Overlapping fixes are retried on the re-audited text in the next pass.
     if (!progressed) break;
@@ -100,6 +116,34 @@ function lineText(text: string | undefined, line: number): string {
 
 function overlaps(ranges: Array<[number, number]>, start: number, end: number): boolean {
   return ranges.some(([s, e]) => (start < e && s < end) || start === s || (start === end && start >= s && start <= e));
+}
+
+/** Per file, the span from a fix's first edit to its last. */
+function fixSpans(fix: Fix): Map<string, [number, number]> {
+  const spans = new Map<string, [number, number]>();
+  for (const e of fix.edits) {
+    const cur = spans.get(e.file);
+    spans.set(e.file, cur ? [Math.min(cur[0], e.start), Math.max(cur[1], e.end)] : [e.start, e.end]);
+  }
+  return spans;
+}
+
+async function applyBatch(
+  discovered: DiscoveredRepo,
+  current: Map<string, string>,
+  batch: Finding[],
+  findingsBefore: Finding[],
+  opts: AuditOptions,
+): Promise<{ texts: Map<string, string>; audit: Audit } | undefined> {
+  if (batch.length < 2) return undefined;
+  let texts = current;
+  for (const finding of batch) {
+    const trial = apply(texts, finding.fix!);
+    if ('error' in trial) return undefined;
+    texts = trial.texts;
+  }
+  const verdict = await verify(discovered, current, texts, batch.map((f) => f.fix!), batch, findingsBefore, opts);
+  return 'problem' in verdict ? undefined : { texts, audit: verdict.audit };
 }
 
 function firstEdit(fix: Fix): number {
@@ -137,14 +181,15 @@ async function verify(
   discovered: DiscoveredRepo,
   before: Map<string, string>,
   after: Map<string, string>,
-  fix: Fix,
-  finding: Finding,
+  fixes: Fix[],
+  findings: Finding[],
   findingsBefore: Finding[],
   opts: AuditOptions,
 ): Promise<{ problem: string } | { audit: Audit }> {
   const changed = [...after.keys()].filter((f) => before.get(f) !== after.get(f));
+  const declared = fixes.flatMap((fix) => fix.changes);
   for (const file of changed) {
-    const problem = compareDocuments(file, before.get(file), after.get(file)!, fix.changes.filter((c) => c.file === file).map((c) => c.path));
+    const problem = compareDocuments(file, before.get(file), after.get(file)!, declared.filter((c) => c.file === file).map((c) => c.path));
     if (problem) return { problem };
   }
   const audit = await auditDiscovered(withTexts(discovered, after), opts);
@@ -157,7 +202,9 @@ async function verify(
   };
   const was = count(findingsBefore);
   const now = count(audit.report.findings);
-  if ((now.get(identity(finding)) ?? 0) >= (was.get(identity(finding)) ?? 0)) return { problem: 'the finding is still reported after the fix' };
+  for (const [key, fixed] of count(findings)) {
+    if ((now.get(key) ?? 0) > (was.get(key) ?? 0) - fixed) return { problem: 'the finding is still reported after the fix' };
+  }
   for (const [key, n] of now) {
     if (n > (was.get(key) ?? 0)) return { problem: `the fix introduces a new finding: ${key.split('\0')[0]}: ${key.split('\0')[2]}` };
   }
