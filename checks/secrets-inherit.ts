@@ -19,7 +19,14 @@ export const secretsInherit: Check = {
       for (const job of wf.jobs) {
         if (!job.secretsInherit) continue;
         const target = job.uses ? (job.uses.kind === 'local' ? `./${job.uses.path}` : `${job.uses.owner}/${job.uses.repo}/${job.uses.path}@${job.uses.ref}`) : 'the called workflow';
-        report({ file: wf.file, range: job.secretsInherit, message: `job \`${job.id}\` passes every secret to \`${target}\`` });
+        // A workflow in this repository changes only through this repository's review; one elsewhere does not.
+        const local = job.uses?.kind === 'local';
+        report({
+          file: wf.file,
+          range: job.secretsInherit,
+          severity: local ? 'low' : 'medium',
+          message: `job \`${job.id}\` passes every secret to \`${target}\`${local ? '' : ', which is maintained outside this repository'}`,
+        });
       }
     }
   },

@@ -46,7 +46,10 @@ export const staticCloudCredentials: Check = {
         }
       }
       for (const env of envMaps) {
+        // AWS_* keys next to an endpoint are for an S3-compatible store (R2, MinIO…), which has no GitHub OIDC.
+        const s3Compatible = [...env.keys()].some((k) => /^AWS_ENDPOINT_URL/i.test(k));
         for (const [key, value] of env) {
+          if (s3Compatible && /^AWS_/i.test(key)) continue;
           if (STATIC_ENV.has(key.toUpperCase()) && fromSecret(wf.yaml, value)) {
             report({ file: wf.file, range: value.range, message: `\`${key}\` exports a long-lived cloud key from secrets; use OIDC federation instead` });
           }

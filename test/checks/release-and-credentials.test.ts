@@ -77,7 +77,14 @@ ruleTester(secretsInUntrustedTrigger, {
 
 ruleTester(secretsInherit, {
   valid: [{ name: 'explicit secrets', files: { [WF]: yaml('on: push', 'jobs:', '  c:', '    uses: ./.github/workflows/r.yml', '    secrets:', '      A: ${{ secrets.A }}') } }],
-  invalid: [{ name: 'inherit', files: { [WF]: yaml('on: push', 'jobs:', '  c:', '    uses: ./.github/workflows/r.yml', '    secrets: inherit') }, findings: [{ line: 5, column: 14, endColumn: 21 }] }],
+  invalid: [
+    { name: 'inherit to a local workflow is low', files: { [WF]: yaml('on: push', 'jobs:', '  c:', '    uses: ./.github/workflows/r.yml', '    secrets: inherit') }, findings: [{ line: 5, column: 14, endColumn: 21, severity: 'low' }] },
+    {
+      name: 'inherit to another repository is medium',
+      files: { [WF]: yaml('on: push', 'jobs:', '  c:', '    uses: other/ci/.github/workflows/r.yml@v1', '    secrets: inherit') },
+      findings: [{ line: 5, column: 14, severity: 'medium', message: 'job `c` passes every secret to `other/ci/.github/workflows/r.yml@v1`, which is maintained outside this repository' }],
+    },
+  ],
 });
 
 ruleTester(secretInBuildArgs, {
@@ -97,7 +104,13 @@ ruleTester(secretInBuildArgs, {
 });
 
 ruleTester(staticCloudCredentials, {
-  valid: [{ name: 'role-to-assume', files: { [WF]: job('push', '    steps:', '      - uses: aws-actions/configure-aws-credentials@v4', '        with:', '          role-to-assume: arn:aws:iam::1:role/ci') } }],
+  valid: [
+    { name: 'role-to-assume', files: { [WF]: job('push', '    steps:', '      - uses: aws-actions/configure-aws-credentials@v4', '        with:', '          role-to-assume: arn:aws:iam::1:role/ci') } },
+    {
+      name: 'AWS-style keys for an S3-compatible store (R2) with its own endpoint',
+      files: { [WF]: job('push', '    steps:', '      - run: aws s3 cp x s3://b', '        env:', '          AWS_ACCESS_KEY_ID: ${{ secrets.R2_KEY }}', '          AWS_ENDPOINT_URL: https://acct.r2.cloudflarestorage.com') },
+    },
+  ],
   invalid: [
     {
       name: 'access keys and exported env',
