@@ -1,4 +1,4 @@
-import type { Check } from '../src/check.js';
+import { fixOrReason, type Check } from '../src/check.js';
 import { jobPermissionsFix, leastPrivilegeFix } from '../src/fix/permissions-fix.js';
 import type { Severity } from '../src/types.js';
 
@@ -25,7 +25,7 @@ export const excessivePermissions: Check = {
     for (const wf of repo.workflows) {
       const perms = wf.permissions;
       const topFix = perms && perms.kind !== 'other' ? leastPrivilegeFix(wf, repo.actions, 'Set contents: read at the top and move write scopes to the jobs that need them') : undefined;
-      const withTopFix = topFix ? ('refused' in topFix ? { remediation: `${excessivePermissions.meta.howToFix} Not fixed automatically: ${topFix.refused}.` } : { fix: topFix }) : {};
+      const withTopFix = fixOrReason(excessivePermissions.meta, topFix);
       if (perms?.kind === 'write-all') {
         report({ file: wf.file, range: perms.valueRange, message: 'workflow grants `write-all`: every job can write to every scope', ...withTopFix });
       } else if (perms?.kind === 'read-all') {
@@ -61,7 +61,7 @@ export const excessivePermissions: Check = {
             file: wf.file,
             range: job.permissions.valueRange,
             message: `job \`${job.id}\` grants \`write-all\`; list the scopes it needs`,
-            ...('refused' in fix ? { remediation: `${excessivePermissions.meta.howToFix} Not fixed automatically: ${fix.refused}.` } : { fix }),
+            ...fixOrReason(excessivePermissions.meta, fix),
           });
         }
       }

@@ -1,4 +1,4 @@
-import type { Check } from '../src/check.js';
+import { fixOrReason, type Check } from '../src/check.js';
 import { eventNames } from '../src/facts.js';
 import { leastPrivilegeFix } from '../src/fix/permissions-fix.js';
 
@@ -27,7 +27,7 @@ export const missingPermissions: Check = {
       const names = bare.map((j) => `\`${j.id}\``).join(', ');
       const fix = leastPrivilegeFix(wf, repo.actions, 'Set contents: read at the top and each job\'s least privilege');
       report({
-        ...('refused' in fix ? { remediation: `${missingPermissions.meta.howToFix} Not fixed automatically: ${fix.refused}; those jobs keep their current permissions.` } : { fix }),
+        ...fixOrReason(missingPermissions.meta, fix, '; those jobs keep their current permissions'),
         file: wf.file,
         range: wf.jobsKeyRange ?? bare[0]!.idRange,
         severity: onlyCalled ? 'low' : 'medium',

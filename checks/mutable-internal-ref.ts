@@ -1,4 +1,4 @@
-import type { Check } from '../src/check.js';
+import { fixOrReason, type Check } from '../src/check.js';
 import { isInternal, usesSites, usesTarget } from '../src/facts.js';
 import { pinFix } from '../src/fix/pin.js';
 
@@ -32,7 +32,7 @@ export const mutableInternalRef: Check = {
         file,
         range: uses.range,
         group: target,
-        ...(fix && 'refused' in fix ? { remediation: `${mutableInternalRef.meta.howToFix} (Not pinned automatically: ${fix.refused}.)` } : fix ? { fix } : {}),
+        ...fixOrReason(mutableInternalRef.meta, fix),
         message: `\`${target}\` follows the branch \`${uses.ref}\` of an internal ${uses.kind === 'action' ? 'action' : 'workflow'}: whoever can push there changes this CI`,
       });
     }

@@ -21,8 +21,7 @@ export const securityInsightsExpired: Check = {
     fixable: true,
   },
   run({ repo, report }) {
-    for (const yaml of repo.yamlFiles.values()) {
-      if (!/(?:^|\/)security-insights\.ya?ml$/i.test(yaml.path)) continue;
+    for (const yaml of repo.yamlOfKind('security-insights')) {
       const header = readInsightsHeader(yaml);
       if (header.version === 1) {
         const exp = header.fields.get('expiration-date');

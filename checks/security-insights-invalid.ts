@@ -15,8 +15,7 @@ export const securityInsightsInvalid: Check = {
     fixable: false,
   },
   run({ repo, report }) {
-    for (const yaml of repo.yamlFiles.values()) {
-      if (!/(?:^|\/)security-insights\.ya?ml$/i.test(yaml.path)) continue;
+    for (const yaml of repo.yamlOfKind('security-insights')) {
       const header = readInsightsHeader(yaml);
       const at = header.headerNode ? yaml.range(header.headerNode) : fileStart();
       if (!header.headerNode) {

@@ -1,4 +1,4 @@
-import type { Check, CheckContext } from '../src/check.js';
+import { fixOrReason, type Check, type CheckContext } from '../src/check.js';
 import { eventNames, PRIVILEGED_UNTRUSTED_EVENTS, usesAction } from '../src/facts.js';
 import { valuePaths } from '../src/model/expressions.js';
 import { expressionsIn, type Job, type Step, type Workflow } from '../src/model/workflow.js';
@@ -88,7 +88,7 @@ function scanStep(ctx: CheckContext, yaml: YamlFile, step: Step, stepPath: Array
         severity: verdict.severity,
         confidence: verdict.severity === 'low' ? 'medium' : 'high',
         message: `\`${path}\` is expanded into ${where}${verdict.why}; pass it through env: instead`,
-        ...('refused' in fix ? { remediation: `${templateInjection.meta.howToFix} (No automatic fix: ${fix.refused}.)` } : { fix }),
+        ...fixOrReason(templateInjection.meta, fix),
       });
       break;
     }

@@ -1,4 +1,4 @@
-import type { Check } from '../src/check.js';
+import { fixOrReason, type Check } from '../src/check.js';
 import { isGitHubOwned, isInternal, usesSites, usesTarget } from '../src/facts.js';
 import { pinFix } from '../src/fix/pin.js';
 import { imageHasDigest } from '../src/model/uses.js';
@@ -60,7 +60,7 @@ export const unpinnedUses: Check = {
         range: uses.range,
         severity,
         group: `${target}@${uses.ref}`,
-        ...(fix && 'refused' in fix ? { remediation: `${unpinnedUses.meta.howToFix} (Not pinned automatically: ${fix.refused}.)` } : fix ? { fix } : {}),
+        ...fixOrReason(unpinnedUses.meta, fix),
         message: `\`${target}@${uses.ref}\` is pinned to ${REF_WORDS[uses.refKind] ?? 'a mutable ref'}, not a full commit SHA`,
       });
     }

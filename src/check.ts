@@ -61,3 +61,13 @@ export function toFinding(meta: CheckMeta, r: Report): Finding {
     ...(r.group ? { group: r.group } : {}),
   };
 }
+
+/**
+ * What a report carries for a fix attempt: the fix, or the check's how-to-fix text followed by
+ * why no fix was made (`suffix` adds what happens instead).
+ */
+export function fixOrReason(meta: CheckMeta, result: Fix | { refused: string } | undefined, suffix = ''): Pick<Report, 'fix' | 'remediation'> {
+  if (!result) return {};
+  if ('refused' in result) return { remediation: `${meta.howToFix} Not fixed automatically: ${result.refused}${suffix}.` };
+  return { fix: result };
+}

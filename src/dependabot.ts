@@ -11,8 +11,7 @@ export interface DependabotFile {
 
 export function dependabotFiles(repo: RepoModel): DependabotFile[] {
   const out: DependabotFile[] = [];
-  for (const yaml of repo.yamlFiles.values()) {
-    if (!/^\.github\/dependabot\.ya?ml$/.test(yaml.path)) continue;
+  for (const yaml of repo.yamlOfKind('dependabot')) {
     const root = yaml.root;
     const entry = isMap(root) ? yaml.entry(root, 'updates') : undefined;
     const updates = entry && isSeq(entry.value) ? yaml.items(entry.value).filter(isMap) : [];

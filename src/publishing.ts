@@ -60,8 +60,7 @@ export interface GoReleaserFacts {
 
 export function goReleaserFacts(repo: RepoModel): GoReleaserFacts {
   const facts = { images: false, signs: false, sboms: false };
-  for (const yaml of repo.yamlFiles.values()) {
-    if (!/^\.goreleaser\.ya?ml$/.test(yaml.path)) continue;
+  for (const yaml of repo.yamlOfKind('goreleaser')) {
     const root = yaml.root;
     if (!isMap(root)) continue;
     const has = (key: string): boolean => {

@@ -25,8 +25,8 @@ export interface RepoModel {
   vendorDirs: string[];
   /** Renovate configurations that parsed (a package.json's "renovate" key included). */
   renovate: JsonDoc[];
-  /** Other YAML files (Dependabot, SECURITY-INSIGHTS, dco.yml, .goreleaser.yml) that parsed. */
-  yamlFiles: Map<string, YamlFile>;
+  /** Other YAML files (Dependabot, SECURITY-INSIGHTS, dco.yml, .goreleaser.yml) that parsed, by kind. */
+  yamlOfKind(kind: FileKind): YamlFile[];
   errors: AuditError[];
   /** GitHub look-ups of `owner/repo@ref` (lower-case keys), made before checks run when fixing. */
   resolutions?: Map<string, ResolveResult>;
@@ -44,7 +44,7 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
   const workflows: Workflow[] = [];
   const actions: ActionModel[] = [];
   const renovate: JsonDoc[] = [];
-  const yamlFiles = new Map<string, YamlFile>();
+  const yamlFiles: Array<{ kind: FileKind; yaml: YamlFile }> = [];
   for (const file of discovered.files) {
     if (file.kind === 'renovate' || file.kind === 'package-json') {
       const doc = parseJsonish(file.path, file.text);
@@ -58,7 +58,7 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
     }
     if (file.kind === 'dependabot' || file.kind === 'security-insights' || file.kind === 'dco' || file.kind === 'goreleaser') {
       const yaml = new YamlFile(file.path, file.text, errors);
-      if (yaml.ok) yamlFiles.set(file.path, yaml);
+      if (yaml.ok) yamlFiles.push({ kind: file.kind, yaml });
       continue;
     }
     if (file.kind !== 'workflow' && file.kind !== 'action') continue;
@@ -79,7 +79,7 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
     files: discovered.files,
     vendorDirs: discovered.vendorDirs,
     renovate,
-    yamlFiles,
+    yamlOfKind: (kind) => yamlFiles.filter((y) => y.kind === kind).map((y) => y.yaml),
     errors,
     now,
     settings,
