@@ -3,6 +3,10 @@
  * prints one line each: files read, findings per check, errors, milliseconds. Exits non-zero
  * if any audit crashed.
  *
+ * npm run corpus -- --snapshot FILE DIR: writes every finding (check, file, range, severity, message
+ * id, message) and every fix diff, one JSON object a line, sorted, so two engine versions can be
+ * compared with diff(1).
+ *
  * npm run corpus -- --fix-check DIR: applies every fix (unsafe ones too) to a temporary copy of
  * each repository and reports fixes applied, rolled back and not applied, and files that no
  * longer parse afterwards (which must be 0).
@@ -18,7 +22,9 @@ import { parseJsonish } from '../src/jsonish.js';
 import { discover } from '../src/loader/discover.js';
 import { createClient } from '../src/github/client.js';
 import { Resolver } from '../src/github/resolve.js';
+import { fixDiff } from '../src/fix/preview.js';
 import { countByCheck } from '../src/report.js';
+import { writeFile } from 'node:fs/promises';
 import { startGitHubStandin } from './github-standin.js';
 
 async function fixCheck(dir: string, name: string, identity: { owner: string; name: string }, resolver: Resolver): Promise<{ broken: number; line: string }> {
@@ -51,7 +57,10 @@ async function fixCheck(dir: string, name: string, identity: { owner: string; na
 }
 
 async function main(): Promise<number> {
-  const dir = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  const args = process.argv.slice(2);
+  const snapshotAt = args.indexOf('--snapshot');
+  const snapshotFile = snapshotAt >= 0 ? args[snapshotAt + 1] : undefined;
+  const dir = args.find((a, i) => !a.startsWith('--') && !(snapshotAt >= 0 && i === snapshotAt + 1));
   if (!dir) {
     console.error('usage: npm run corpus -- DIR');
     return 2;
@@ -76,6 +85,7 @@ async function main(): Promise<number> {
     console.log(`${entries.length} repositories, ${broken} files that no longer parse, ${standin.requests.length} GitHub look-ups, ${standin.violations.length} API violations`);
     return broken || standin.violations.length ? 1 : 0;
   }
+  const snapshot: string[] = [];
   let crashed = 0;
   let totalFindings = 0;
   let totalErrors = 0;
@@ -83,7 +93,13 @@ async function main(): Promise<number> {
     const [owner, repo] = name.includes('__') ? name.split('__') : [name, name];
     const start = performance.now();
     try {
-      const { report } = await auditDirectory(path.join(dir, name), { identity: { owner: owner!, name: repo! } });
+      const { report, model } = await auditDirectory(path.join(dir, name), { identity: { owner: owner!, name: repo! } });
+      if (snapshotFile) {
+        for (const f of report.findings) {
+          const fix = f.fix ? { title: f.fix.title, safety: f.fix.safety, diff: fixDiff(model, f.fix) } : undefined;
+          snapshot.push(JSON.stringify({ repo: name, check: f.check, file: f.file, range: [f.line, f.column, f.endLine, f.endColumn], severity: f.severity, messageId: (f as { messageId?: string }).messageId, message: f.message, fix }));
+        }
+      }
       const ms = performance.now() - start;
       const byCheck = Object.entries(countByCheck(report.findings)).map(([k, v]) => `${k}=${v}`).join(' ');
       totalFindings += report.findings.length;
@@ -95,6 +111,7 @@ async function main(): Promise<number> {
       console.log(`${name}\tCRASH\t${(err as Error).stack ?? err}`);
     }
   }
+  if (snapshotFile) await writeFile(snapshotFile, snapshot.sort().join('\n') + '\n');
   console.log(`${entries.length} repositories, ${totalFindings} findings, ${totalErrors} errors, ${crashed} crashed`);
   return crashed ? 1 : 0;
 }
