@@ -1,7 +1,7 @@
 import ignore from 'ignore';
-import type { Check } from '../src/check.js';
-import { appendLine } from '../src/fix/text-files.js';
-import { fileStart, lineRange } from '../src/repo-facts.js';
+import type { Check } from '../src/audit/check.js';
+import { appendLine } from '../src/edits/text-files.js';
+import { fileStart, lineRange } from '../src/analysis/repo-facts.js';
 
 export const codeownersMissingWorkflows: Check = {
   meta: {

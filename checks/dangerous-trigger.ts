@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { isCheckout, runsCommand } from '../src/facts.js';
+import type { Check } from '../src/audit/check.js';
+import { isCheckout, runsCommand } from '../src/analysis/facts.js';
 import { expressionsIn, type Job, type Step } from '../src/model/workflow.js';
 import type { YamlFile } from '../src/model/yaml.js';
 import type { SourceRange } from '../src/types.js';

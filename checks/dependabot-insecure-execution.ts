@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { dependabotFiles } from '../src/dependabot.js';
+import type { Check } from '../src/audit/check.js';
+import { dependabotFiles } from '../src/analysis/dependabot.js';
 import { isMap, scalarText } from '../src/model/yaml.js';
 
 export const dependabotInsecureExecution: Check = {

@@ -1,6 +1,6 @@
-import type { Check } from '../src/check.js';
-import { dependabotFiles } from '../src/dependabot.js';
-import { fileStart } from '../src/repo-facts.js';
+import type { Check } from '../src/audit/check.js';
+import { dependabotFiles } from '../src/analysis/dependabot.js';
+import { fileStart } from '../src/analysis/repo-facts.js';
 
 export const dependabotNoActions: Check = {
   meta: {

@@ -1,5 +1,5 @@
-import { fixOrReason, type Check } from '../src/check.js';
-import { jobPermissionsFix, leastPrivilegeFix } from '../src/fix/permissions-fix.js';
+import { fixOrReason, type Check } from '../src/audit/check.js';
+import { jobPermissionsFix, leastPrivilegeFix } from '../src/edits/permissions.js';
 import type { Severity } from '../src/types.js';
 
 /** Write access to these lets a token change code, releases, packages or mint cloud credentials. */

@@ -1,6 +1,6 @@
-import type { Check } from '../src/check.js';
-import { parseGoMod, parseGoSum, parseModulesTxt } from '../src/gomod.js';
-import { lineRange } from '../src/repo-facts.js';
+import type { Check } from '../src/audit/check.js';
+import { parseGoMod, parseGoSum, parseModulesTxt } from '../src/analysis/gomod.js';
+import { lineRange } from '../src/analysis/repo-facts.js';
 
 export const goSumMissing: Check = {
   meta: {

@@ -1,6 +1,6 @@
-import { fixOrReason, type Check } from '../src/check.js';
-import { eventNames } from '../src/facts.js';
-import { leastPrivilegeFix } from '../src/fix/permissions-fix.js';
+import { fixOrReason, type Check } from '../src/audit/check.js';
+import { eventNames } from '../src/analysis/facts.js';
+import { leastPrivilegeFix } from '../src/edits/permissions.js';
 
 export const missingPermissions: Check = {
   meta: {

@@ -1,7 +1,7 @@
-import type { Check } from '../src/check.js';
-import { actionName, isReleaseTriggered, runsCommand } from '../src/facts.js';
-import { replaceScalar } from '../src/fix/yaml-edit.js';
-import { hasProvenance, publications, stepAnchor } from '../src/publishing.js';
+import type { Check } from '../src/audit/check.js';
+import { actionName, isReleaseTriggered, runsCommand } from '../src/analysis/facts.js';
+import { replaceScalar } from '../src/edits/yaml-edit.js';
+import { hasProvenance, publications, stepAnchor } from '../src/analysis/publishing.js';
 
 export const missingProvenance: Check = {
   meta: {

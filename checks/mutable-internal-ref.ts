@@ -1,6 +1,6 @@
-import { fixOrReason, type Check } from '../src/check.js';
-import { isInternal, usesSites, usesTarget } from '../src/facts.js';
-import { pinFix } from '../src/fix/pin.js';
+import { fixOrReason, type Check } from '../src/audit/check.js';
+import { isInternal, usesSites, usesTarget } from '../src/analysis/facts.js';
+import { pinFix } from '../src/edits/pin.js';
 
 export const mutableInternalRef: Check = {
   meta: {

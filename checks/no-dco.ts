@@ -1,6 +1,6 @@
-import type { Check } from '../src/check.js';
-import { actionName } from '../src/facts.js';
-import { fileStart, runsTool } from '../src/repo-facts.js';
+import type { Check } from '../src/audit/check.js';
+import { actionName } from '../src/analysis/facts.js';
+import { fileStart, runsTool } from '../src/analysis/repo-facts.js';
 
 export const noDco: Check = {
   meta: {

@@ -1,7 +1,7 @@
-import type { Check } from '../src/check.js';
-import { actionName } from '../src/facts.js';
-import { dependencyReviewWorkflow } from '../src/fix/new-workflows.js';
-import { callsSharedWorkflow, fileStart } from '../src/repo-facts.js';
+import type { Check } from '../src/audit/check.js';
+import { actionName } from '../src/analysis/facts.js';
+import { dependencyReviewWorkflow } from '../src/edits/new-workflows.js';
+import { callsSharedWorkflow, fileStart } from '../src/analysis/repo-facts.js';
 
 export const noDependencyReview: Check = {
   meta: {

@@ -1,10 +1,10 @@
-import type { Check } from '../src/check.js';
-import { runsCommand } from '../src/facts.js';
-import { goWorkflow } from '../src/fix/new-workflows.js';
-import { eolOf, lineStart } from '../src/fix/text.js';
+import type { Check } from '../src/audit/check.js';
+import { runsCommand } from '../src/analysis/facts.js';
+import { goWorkflow } from '../src/edits/new-workflows.js';
+import { eolOf, lineStart } from '../src/edits/text.js';
 import type { RepoModel } from '../src/model/repo.js';
 import { scalarText } from '../src/model/yaml.js';
-import { goModFiles, moduleDirs, moduleLine, runsTool } from '../src/repo-facts.js';
+import { goModFiles, moduleDirs, moduleLine, runsTool } from '../src/analysis/repo-facts.js';
 import type { Fix } from '../src/types.js';
 
 export const noGoModVerify: Check = {

@@ -1,6 +1,6 @@
-import type { Check } from '../src/check.js';
-import { goWorkflow } from '../src/fix/new-workflows.js';
-import { callsSharedWorkflow, goModFiles, moduleDirs, moduleLine, runsTool } from '../src/repo-facts.js';
+import type { Check } from '../src/audit/check.js';
+import { goWorkflow } from '../src/edits/new-workflows.js';
+import { callsSharedWorkflow, goModFiles, moduleDirs, moduleLine, runsTool } from '../src/analysis/repo-facts.js';
 
 export const noGovulncheck: Check = {
   meta: {

@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { goReleaserFacts, hasScanGate, publications, stepAnchor } from '../src/publishing.js';
+import type { Check } from '../src/audit/check.js';
+import { goReleaserFacts, hasScanGate, publications, stepAnchor } from '../src/analysis/publishing.js';
 
 export const noScanGate: Check = {
   meta: {

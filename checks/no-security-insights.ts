@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { fileStart } from '../src/repo-facts.js';
+import type { Check } from '../src/audit/check.js';
+import { fileStart } from '../src/analysis/repo-facts.js';
 
 export const noSecurityInsights: Check = {
   meta: {

@@ -1,6 +1,6 @@
-import type { Check } from '../src/check.js';
-import { isCheckout, runsCommand } from '../src/facts.js';
-import { setStepInput } from '../src/fix/step-edit.js';
+import type { Check } from '../src/audit/check.js';
+import { isCheckout, runsCommand } from '../src/analysis/facts.js';
+import { setStepInput } from '../src/edits/step-input.js';
 import type { Step } from '../src/model/workflow.js';
 
 export const persistCredentials: Check = {

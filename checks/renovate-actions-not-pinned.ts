@@ -1,7 +1,7 @@
-import type { Check } from '../src/check.js';
-import { appendToJsonArray } from '../src/fix/text-files.js';
-import { member } from '../src/jsonish.js';
-import { externalPresets, pinsActionDigests, renovateAnchor } from '../src/renovate.js';
+import type { Check } from '../src/audit/check.js';
+import { appendToJsonArray } from '../src/edits/text-files.js';
+import { member } from '../src/model/jsonish.js';
+import { externalPresets, pinsActionDigests, renovateAnchor } from '../src/analysis/renovate.js';
 
 export const renovateActionsNotPinned: Check = {
   meta: {

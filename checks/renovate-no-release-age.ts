@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { externalPresets, hasReleaseAge, renovateAnchor } from '../src/renovate.js';
+import type { Check } from '../src/audit/check.js';
+import { externalPresets, hasReleaseAge, renovateAnchor } from '../src/analysis/renovate.js';
 
 export const renovateNoReleaseAge: Check = {
   meta: {

@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { actionName } from '../src/facts.js';
+import type { Check } from '../src/audit/check.js';
+import { actionName } from '../src/analysis/facts.js';
 import { expressionsIn } from '../src/model/workflow.js';
 
 const BUILD_ACTIONS = new Set(['docker/build-push-action', 'docker/bake-action']);

@@ -1,6 +1,6 @@
-import type { Check } from '../src/check.js';
-import { PRIVILEGED_UNTRUSTED_EVENTS } from '../src/facts.js';
-import { isTokenSecret, secretUsesInJob } from '../src/secrets.js';
+import type { Check } from '../src/audit/check.js';
+import { PRIVILEGED_UNTRUSTED_EVENTS } from '../src/analysis/facts.js';
+import { isTokenSecret, secretUsesInJob } from '../src/analysis/secrets.js';
 
 export const secretsInUntrustedTrigger: Check = {
   meta: {

@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { isTokenSecret, secretUsesInJob } from '../src/secrets.js';
+import type { Check } from '../src/audit/check.js';
+import { isTokenSecret, secretUsesInJob } from '../src/analysis/secrets.js';
 
 export const secretsOutsideEnvironment: Check = {
   meta: {

@@ -1,7 +1,7 @@
-import type { Check } from '../src/check.js';
-import { replaceScalar } from '../src/fix/yaml-edit.js';
+import type { Check } from '../src/audit/check.js';
+import { replaceScalar } from '../src/edits/yaml-edit.js';
 import type { Node, Scalar, YamlFile } from '../src/model/yaml.js';
-import { parseDate, readInsightsHeader } from '../src/security-insights.js';
+import { parseDate, readInsightsHeader } from '../src/analysis/security-insights.js';
 import type { Fix } from '../src/types.js';
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
-import type { Check } from '../src/check.js';
-import { fileStart } from '../src/repo-facts.js';
-import { readInsightsHeader } from '../src/security-insights.js';
+import type { Check } from '../src/audit/check.js';
+import { fileStart } from '../src/analysis/repo-facts.js';
+import { readInsightsHeader } from '../src/analysis/security-insights.js';
 
 export const securityInsightsInvalid: Check = {
   meta: {

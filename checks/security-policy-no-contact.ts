@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { fileStart } from '../src/repo-facts.js';
+import type { Check } from '../src/audit/check.js';
+import { fileStart } from '../src/analysis/repo-facts.js';
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 const URL = /https?:\/\/\S+|\/security\/advisories/;

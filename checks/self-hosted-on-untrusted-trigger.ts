@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { FORK_CODE_EVENTS } from '../src/facts.js';
+import type { Check } from '../src/audit/check.js';
+import { FORK_CODE_EVENTS } from '../src/analysis/facts.js';
 
 export const selfHostedOnUntrustedTrigger: Check = {
   meta: {

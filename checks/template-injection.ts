@@ -1,11 +1,11 @@
-import { fixOrReason, type Check, type CheckContext } from '../src/check.js';
-import { eventNames, PRIVILEGED_UNTRUSTED_EVENTS, usesAction } from '../src/facts.js';
+import { fixOrReason, type Check, type CheckContext } from '../src/audit/check.js';
+import { eventNames, PRIVILEGED_UNTRUSTED_EVENTS, usesAction } from '../src/analysis/facts.js';
 import { valuePaths } from '../src/model/expressions.js';
 import { expressionsIn, type Job, type Step, type Workflow } from '../src/model/workflow.js';
 import { asString, isMap, type YamlFile } from '../src/model/yaml.js';
-import { isTokenSecret, secretUsesInJob } from '../src/secrets.js';
-import { moveToEnv } from '../src/fix/env-move.js';
-import { isAttackerControlled } from '../src/taint.js';
+import { isTokenSecret, secretUsesInJob } from '../src/analysis/secrets.js';
+import { moveToEnv } from '../src/edits/env-move.js';
+import { isAttackerControlled } from '../src/analysis/taint.js';
 import type { Severity } from '../src/types.js';
 
 export const templateInjection: Check = {

@@ -1,6 +1,6 @@
-import { fixOrReason, type Check } from '../src/check.js';
-import { isGitHubOwned, isInternal, usesSites, usesTarget } from '../src/facts.js';
-import { pinFix } from '../src/fix/pin.js';
+import { fixOrReason, type Check } from '../src/audit/check.js';
+import { isGitHubOwned, isInternal, usesSites, usesTarget } from '../src/analysis/facts.js';
+import { pinFix } from '../src/edits/pin.js';
 import { imageHasDigest } from '../src/model/uses.js';
 import type { Severity } from '../src/types.js';
 

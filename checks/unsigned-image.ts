@@ -1,6 +1,6 @@
-import type { Check } from '../src/check.js';
-import { isReleaseTriggered } from '../src/facts.js';
-import { goReleaserFacts, publications, signsImages, stepAnchor } from '../src/publishing.js';
+import type { Check } from '../src/audit/check.js';
+import { isReleaseTriggered } from '../src/analysis/facts.js';
+import { goReleaserFacts, publications, signsImages, stepAnchor } from '../src/analysis/publishing.js';
 
 export const unsignedImage: Check = {
   meta: {

@@ -15,15 +15,15 @@ import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { auditDirectory } from '../src/audit.js';
+import { auditDirectory } from '../src/audit/audit.js';
 import { planFixes } from '../src/fix/engine.js';
 import { writeAtomically } from '../src/fix/write.js';
-import { parseJsonish } from '../src/jsonish.js';
+import { parseJsonish } from '../src/model/jsonish.js';
 import { discover } from '../src/loader/discover.js';
 import { createClient } from '../src/github/client.js';
 import { Resolver } from '../src/github/resolve.js';
 import { fixDiff } from '../src/fix/preview.js';
-import { countByCheck } from '../src/report.js';
+import { countByCheck } from '../src/audit/report.js';
 import { writeFile } from 'node:fs/promises';
 import { startGitHubStandin } from './github-standin.js';
 

@@ -4,8 +4,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Check } from './check.js';
-import type { AuditReport } from './report.js';
+import type { Check } from './audit/check.js';
+import type { AuditReport } from './audit/report.js';
 import { atLeast, SEVERITIES, type Severity } from './types.js';
 import { VERSION } from './version.js';
 
@@ -126,12 +126,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   if (!FORMATS.includes(format)) return usage(io, `--format must be one of ${FORMATS.join(', ')}`);
   const failOn = values['fail-on'] ?? 'high';
   if (failOn !== 'none' && !SEVERITIES.includes(failOn as Severity)) return usage(io, '--fail-on must be critical, high, medium, low or none');
-  const { selectChecks } = await import('./runner.js');
+  const { selectChecks } = await import('./audit/runner.js');
   const selected = selectChecks(CHECKS, list(values.checks), list(values.skip));
   if ('unknown' in selected) return usage(io, `unknown check id: ${selected.unknown.join(', ')} (see pipewarden checks)`);
 
   const { resolveTarget, TargetError } = await import('./loader/target.js');
-  const { auditDirectory } = await import('./audit.js');
+  const { auditDirectory } = await import('./audit/audit.js');
   let target;
   try {
     target = await resolveTarget(positionals[0] ?? '.', {

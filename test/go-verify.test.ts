@@ -2,7 +2,7 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditDirectory } from '../src/audit.js';
+import { auditDirectory } from '../src/audit/audit.js';
 import { findCheck } from '../src/registry.js';
 import { makeRepo, tempDir } from './helpers/repo.js';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import Ajv from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import { auditDirectory } from '../src/audit.js';
+import { auditDirectory } from '../src/audit/audit.js';
 import { renderGithub } from '../src/reporters/github.js';
 import { renderJson } from '../src/reporters/json.js';
 import { renderMarkdown } from '../src/reporters/markdown.js';

@@ -6,8 +6,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
-import { auditDiscovered, type Audit, type AuditOptions } from '../audit.js';
-import { parseJsonish } from '../jsonish.js';
+import { auditDiscovered, type Audit, type AuditOptions } from '../audit/audit.js';
+import { parseJsonish } from '../model/jsonish.js';
 import { classify, type DiscoveredRepo, type RepoFile } from '../loader/discover.js';
 import type { Finding, Fix } from '../types.js';
 

@@ -1,6 +1,6 @@
 /** --fix, --patch and --dry-run: plan verified fixes, then write them or print them as a patch. */
 import { writeFile } from 'node:fs/promises';
-import type { AuditOptions } from '../audit.js';
+import type { AuditOptions } from '../audit/audit.js';
 import { discover } from '../loader/discover.js';
 import { unifiedDiff } from './diff.js';
 import { planFixes, type FixPlan } from './engine.js';

@@ -1,7 +1,7 @@
 /** The repository model every check reads: parsed workflows and actions, plus the raw policy files. */
 import type { DiscoveredRepo, FileKind, RepoFile } from '../loader/discover.js';
-import { member, parseJsonish, type JsonDoc } from '../jsonish.js';
-import type { GoVerifyResult } from '../go-verify.js';
+import { member, parseJsonish, type JsonDoc } from './jsonish.js';
+import type { GoVerifyResult } from '../loader/go-verify.js';
 import type { ResolveResult } from '../github/resolve.js';
 import type { AuditError } from '../types.js';
 import { buildAction, buildWorkflow, type ActionModel, type Workflow } from './workflow.js';

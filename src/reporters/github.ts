@@ -1,5 +1,5 @@
 /** GitHub Actions workflow commands: each finding becomes an annotation on its line. */
-import type { AuditReport } from '../report.js';
+import type { AuditReport } from '../audit/report.js';
 import type { Severity } from '../types.js';
 
 const COMMAND: Record<Severity, string> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' };

@@ -1,4 +1,4 @@
-import { countByCheck, countBySeverity, type AuditReport } from '../report.js';
+import { countByCheck, countBySeverity, type AuditReport } from '../audit/report.js';
 import { VERSION } from '../version.js';
 
 export function renderJson(report: AuditReport): string {

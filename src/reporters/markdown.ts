@@ -1,5 +1,5 @@
 /** A summary for $GITHUB_STEP_SUMMARY or a pull-request comment. */
-import { countBySeverity, groups, type AuditReport } from '../report.js';
+import { countBySeverity, groups, type AuditReport } from '../audit/report.js';
 import { SEVERITIES } from '../types.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

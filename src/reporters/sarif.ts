@@ -1,5 +1,5 @@
 /** SARIF 2.1.0 for GitHub code scanning: one rule per check, repository-relative URIs, 1-based regions. */
-import type { AuditReport } from '../report.js';
+import type { AuditReport } from '../audit/report.js';
 import type { Severity } from '../types.js';
 import { VERSION } from '../version.js';
 

@@ -1,5 +1,5 @@
 /** The credential map as a table: secret, where it is read, what can trigger it, what gates it. */
-import type { CredentialMapEntry } from '../secrets.js';
+import type { CredentialMapEntry } from '../analysis/secrets.js';
 
 export function renderCredentialMap(entries: CredentialMapEntry[]): string {
   if (entries.length === 0) return 'No workflow reads a secret (other than GITHUB_TOKEN).\n';

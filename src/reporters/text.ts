@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import { countBySeverity, groups, type AuditReport } from '../report.js';
+import { countBySeverity, groups, type AuditReport } from '../audit/report.js';
 import { SEVERITIES, type Severity } from '../types.js';
 
 const SEVERITY_STYLE: Record<Severity, Parameters<typeof styleText>[0]> = {

@@ -4,8 +4,8 @@
  * findings (check, file, line, column and any other field given), in order.
  */
 import { describe, expect, it } from 'vitest';
-import { auditDirectory } from '../../src/audit.js';
-import type { Check } from '../../src/check.js';
+import { auditDirectory } from '../../src/audit/audit.js';
+import type { Check } from '../../src/audit/check.js';
 import type { Finding } from '../../src/types.js';
 import { makeRepo } from './repo.js';
 

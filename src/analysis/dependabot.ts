@@ -1,7 +1,7 @@
 /** The `updates:` entries of .github/dependabot.yml, with their nodes. */
-import type { RepoModel } from './model/repo.js';
-import { isMap, isSeq, scalarText, type Node, type YAMLMap } from './model/yaml.js';
-import type { YamlFile } from './model/yaml.js';
+import type { RepoModel } from '../model/repo.js';
+import { isMap, isSeq, scalarText, type Node, type YAMLMap } from '../model/yaml.js';
+import type { YamlFile } from '../model/yaml.js';
 
 export interface DependabotFile {
   yaml: YamlFile;

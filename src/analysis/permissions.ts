@@ -1,8 +1,8 @@
 /** Least privilege for a job: the scopes its actions and commands need, or why that is unknown. */
 import { ACTION_PERMISSIONS, COMMAND_PERMISSIONS, type Grant, type Scope } from './data/token-permissions.js';
 import { actionName } from './facts.js';
-import { expressionsIn, type ActionModel, type Job, type Step, type Workflow } from './model/workflow.js';
-import type { YamlFile } from './model/yaml.js';
+import { expressionsIn, type ActionModel, type Job, type Step, type Workflow } from '../model/workflow.js';
+import type { YamlFile } from '../model/yaml.js';
 
 export type JobNeeds = { known: true; scopes: Map<Scope, { level: 'read' | 'write'; why: Set<string> }> } | { known: false; why: string };
 

@@ -1,6 +1,6 @@
 /** Rewrites a workflow's token permissions to `contents: read` at the top and each job's least privilege. */
 import type { ActionModel, Job, Workflow } from '../model/workflow.js';
-import { jobNeeds, needsMoreThanRead, permissionLines } from '../permissions.js';
+import { jobNeeds, needsMoreThanRead, permissionLines } from '../analysis/permissions.js';
 import type { Fix, TextEdit } from '../types.js';
 import { eolOf, lineStart } from './text.js';
 import { addMapEntry, indentUnit } from './yaml-edit.js';

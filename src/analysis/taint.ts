@@ -1,5 +1,5 @@
 /** Which `${{ }}` context paths carry text that someone outside the project controls. */
-import { segmentsMatch } from './model/expressions.js';
+import { segmentsMatch } from '../model/expressions.js';
 
 const ATTACKER_CONTROLLED = [
   'github.head_ref',

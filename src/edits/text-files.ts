@@ -1,5 +1,5 @@
 /** Edits to line-oriented files (CODEOWNERS) and JSON-family files, in their own style. */
-import { arrayItems, type JsonNode } from '../jsonish.js';
+import { arrayItems, type JsonNode } from '../model/jsonish.js';
 import type { TextEdit } from '../types.js';
 import { eolOf, indentOfLine } from './text.js';
 

@@ -1,8 +1,8 @@
 /** Recognises steps that publish images or release artifacts, and the attestations around them. */
 import { actionName, runsCommand } from './facts.js';
-import type { RepoModel } from './model/repo.js';
-import type { Step, Workflow } from './model/workflow.js';
-import { isMap, isSeq } from './model/yaml.js';
+import type { RepoModel } from '../model/repo.js';
+import type { Step, Workflow } from '../model/workflow.js';
+import { isMap, isSeq } from '../model/yaml.js';
 
 export interface Publication {
   step: Step;

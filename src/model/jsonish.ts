@@ -3,7 +3,7 @@
  * in JSON5 mode (a superset of the other two). Values stay nodes so checks point at lines.
  */
 import { parse } from '@humanwhocodes/momoa';
-import type { AuditError, SourceRange } from './types.js';
+import type { AuditError, SourceRange } from '../types.js';
 
 type Node = ReturnType<typeof parse>['body'];
 export type JsonNode = Node;

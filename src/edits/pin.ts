@@ -1,5 +1,5 @@
 /** The pinning fix: `uses: owner/repo@ref` becomes `uses: owner/repo@<sha> # <version>`, quoting kept. */
-import type { UsesSite } from '../facts.js';
+import type { UsesSite } from '../analysis/facts.js';
 import type { Resolution } from '../github/resolve.js';
 import type { RepoModel } from '../model/repo.js';
 import type { Fix, TextEdit } from '../types.js';

@@ -1,6 +1,6 @@
 /** Questions asked of a Renovate configuration. */
-import { arrayItems, jsonRange, member, objects, stringValues, type JsonDoc, type JsonNode } from './jsonish.js';
-import type { SourceRange } from './types.js';
+import { arrayItems, jsonRange, member, objects, stringValues, type JsonDoc, type JsonNode } from '../model/jsonish.js';
+import type { SourceRange } from '../types.js';
 
 const PINNING_PRESETS = new Set(['helpers:pinGitHubActionDigests', 'helpers:pinGitHubActionDigestsToSemver', 'config:best-practices', ':pinDigests', 'default:pinDigests']);
 

@@ -1,7 +1,7 @@
 /** Runs checks over a repository model; a check that throws reports its own error and the rest go on. */
 import { toFinding, type Check } from './check.js';
-import type { RepoModel } from './model/repo.js';
-import type { AuditError, Finding } from './types.js';
+import type { RepoModel } from '../model/repo.js';
+import type { AuditError, Finding } from '../types.js';
 
 export interface RunResult {
   findings: Finding[];

@@ -1,15 +1,15 @@
 /** One audit: discover files, build the model, run the checks. Used by the CLI, the corpus runner and tests. */
 import type { Check } from './check.js';
-import { usesSites } from './facts.js';
-import { resolutionKey } from './fix/pin.js';
-import type { Resolver, ResolveResult } from './github/resolve.js';
-import { goModVerify } from './go-verify.js';
-import { discover, type DiscoveredRepo } from './loader/discover.js';
-import { buildRepoModel, type RepoIdentity, type RepoModel } from './model/repo.js';
-import { CHECKS } from './registry.js';
+import { usesSites } from '../analysis/facts.js';
+import { resolutionKey } from '../edits/pin.js';
+import type { Resolver, ResolveResult } from '../github/resolve.js';
+import { goModVerify } from '../loader/go-verify.js';
+import { discover, type DiscoveredRepo } from '../loader/discover.js';
+import { buildRepoModel, type RepoIdentity, type RepoModel } from '../model/repo.js';
+import { CHECKS } from '../registry.js';
 import type { AuditReport } from './report.js';
 import { runChecks } from './runner.js';
-import { credentialMap } from './secrets.js';
+import { credentialMap } from '../analysis/secrets.js';
 
 export interface AuditOptions {
   checks?: readonly Check[];

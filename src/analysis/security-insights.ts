@@ -1,5 +1,5 @@
 /** SECURITY-INSIGHTS.yml, versions 1 and 2: the header fields pipewarden validates and dates it compares. */
-import { isMap, scalarText, type Node, type YamlFile } from './model/yaml.js';
+import { isMap, scalarText, type Node, type YamlFile } from '../model/yaml.js';
 
 export interface InsightsHeader {
   version: 1 | 2 | undefined;

@@ -1,8 +1,8 @@
 /** Where workflows read `secrets.*`: the data behind the credential checks and `pipewarden secrets`. */
 import { PRIVILEGED_UNTRUSTED_EVENTS } from './facts.js';
-import type { RepoModel } from './model/repo.js';
-import { expressionsIn, type Job, type Workflow } from './model/workflow.js';
-import type { SourceRange } from './types.js';
+import type { RepoModel } from '../model/repo.js';
+import { expressionsIn, type Job, type Workflow } from '../model/workflow.js';
+import type { SourceRange } from '../types.js';
 
 export interface SecretUse {
   /** Upper-case, as GitHub stores secret names. */

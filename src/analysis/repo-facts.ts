@@ -1,9 +1,9 @@
 /** Repository-wide facts: does any workflow run a given tool. */
 import { actionName, runsCommand } from './facts.js';
-import type { RepoModel } from './model/repo.js';
-import type { Step, Workflow } from './model/workflow.js';
+import type { RepoModel } from '../model/repo.js';
+import type { Step, Workflow } from '../model/workflow.js';
 import { parseGoMod } from './gomod.js';
-import { isMap, isSeq, scalarText } from './model/yaml.js';
+import { isMap, isSeq, scalarText } from '../model/yaml.js';
 
 export function anyStep(repo: RepoModel, test: (step: Step, wf: Workflow | undefined) => boolean): boolean {
   return (

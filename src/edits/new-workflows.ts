@@ -1,5 +1,5 @@
 /** Workflows pipewarden adds. Each follows every rule pipewarden checks: SHA pins, least privilege, no persisted token. */
-import { ACTION_PINS, GOVULNCHECK_MODULE, pinned } from '../data/action-pins.js';
+import { ACTION_PINS, GOVULNCHECK_MODULE, pinned } from '../analysis/data/action-pins.js';
 
 const checkout = `      - uses: ${pinned(ACTION_PINS.checkout)}
         with:

@@ -2,8 +2,8 @@
  * The check interface, in the spirit of ESLint rules: metadata plus a function from the
  * repository model to findings. Checks report source ranges; rendering happens later.
  */
-import type { RepoModel } from './model/repo.js';
-import type { Area, Confidence, Finding, Fix, Severity, SourceRange } from './types.js';
+import type { RepoModel } from '../model/repo.js';
+import type { Area, Confidence, Finding, Fix, Severity, SourceRange } from '../types.js';
 
 export interface CheckMeta {
   id: string;

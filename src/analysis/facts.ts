@@ -1,8 +1,8 @@
 /** Facts about workflows that several checks share: who can trigger them, what steps do. */
-import type { RepoModel } from './model/repo.js';
-import type { YamlFile } from './model/yaml.js';
-import type { Step, Trigger, UsesRef, Workflow } from './model/workflow.js';
-import { isMap } from './model/yaml.js';
+import type { RepoModel } from '../model/repo.js';
+import type { YamlFile } from '../model/yaml.js';
+import type { Step, Trigger, UsesRef, Workflow } from '../model/workflow.js';
+import { isMap } from '../model/yaml.js';
 
 /** Events whose runs get a privileged token and secrets while acting on outsiders' input. */
 export const PRIVILEGED_UNTRUSTED_EVENTS = new Set([
