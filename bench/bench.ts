@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { auditDirectory } from '../src/audit/audit.js';
+import { CHECKS } from '../src/registry.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const BIN = fileURLToPath(new URL('../../bin/pipewarden.js', import.meta.url));
@@ -108,7 +109,7 @@ async function child(mode: string, dir: string): Promise<void> {
   const start = performance.now();
   let findings = 0;
   if (mode === 'parse') await parseOnly(dir);
-  else findings = (await auditDirectory(dir, { identity: { owner: 'acme', name: 'app' } })).report.findings.length;
+  else findings = (await auditDirectory(dir, { checks: CHECKS, identity: { owner: 'acme', name: 'app' } })).report.findings.length;
   const ms = performance.now() - start;
   process.stdout.write(JSON.stringify({ ms, maxRssMiB: process.resourceUsage().maxRSS / 1024, findings }));
 }

@@ -18,7 +18,7 @@ export const codeownersMissingWorkflows: Check = {
     example: '/.github/workflows/ @my-org/release-engineering',
     fixable: true,
   },
-  run({ repo, report }) {
+  run({ repo, env, report }) {
     if (repo.workflows.length === 0) return;
     const files = repo.filesOfKind('codeowners');
     // GitHub uses the first of .github/, root, docs/.
@@ -26,10 +26,11 @@ export const codeownersMissingWorkflows: Check = {
     const file = order.map((p) => files.find((f) => f.path === p)).find((f) => f !== undefined);
     const rule = (owner: string): string => `/.github/workflows/ ${owner}`;
     if (!file) {
-      const owner = repo.settings.owner;
+      const owner = env.settings.owner;
       report({
         file: '.github/CODEOWNERS',
         range: fileStart(),
+        messageId: 'no-codeowners',
         message: 'no CODEOWNERS file: workflow changes need no owner\'s review',
         ...(owner
           ? { fix: { title: `Add .github/CODEOWNERS giving ${owner} the workflows`, safety: 'safe' as const, edits: [], newFiles: [{ file: '.github/CODEOWNERS', content: `# Changes to CI need a review from its owners.\n${rule(owner)}\n` }], changes: [] } }
@@ -51,11 +52,12 @@ export const codeownersMissingWorkflows: Check = {
       if (ignore().add(pattern).ignores(probe)) owned = owners.length > 0;
     });
     if (owned) return;
-    const owner = repo.settings.owner ?? (defaultOwners.length ? defaultOwners.join(' ') : undefined);
+    const owner = env.settings.owner ?? (defaultOwners.length ? defaultOwners.join(' ') : undefined);
     const lines = file.text.split('\n').length;
     report({
       file: file.path,
       range: lineRange(file.text, Math.max(1, lines - (file.text.endsWith('\n') ? 1 : 0))),
+      messageId: owned === false ? 'rule-without-owner' : 'no-rule',
       message: owned === false ? 'the CODEOWNERS rule that covers .github/workflows/ names no owner' : 'no CODEOWNERS rule covers .github/workflows/',
       ...(owner
         ? { fix: { title: `Give ${owner} the workflows in CODEOWNERS`, safety: 'safe' as const, edits: [appendLine(file.path, file.text, rule(owner))], newFiles: [], changes: [] } }

@@ -37,10 +37,9 @@ export const dangerousTrigger: Check = {
       'on:\n-  pull_request_target:\n+  pull_request:\njobs:\n  test:\n    steps:\n      - uses: actions/checkout@<sha> # v4.2.2',
     fixable: false,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
+  workflow(wf, { report }) {
       const triggers = wf.triggers.filter((t) => DANGEROUS.has(t.event));
-      if (triggers.length === 0) continue;
+      if (triggers.length === 0) return;
       const events = triggers.map((t) => t.event).join(' and ');
       let critical = false;
       for (const job of wf.jobs) {
@@ -52,25 +51,26 @@ export const dangerousTrigger: Check = {
             range: hit.range,
             severity: hit.subdir ? 'high' : 'critical',
             confidence: hit.subdir ? 'medium' : 'high',
+            messageId: hit.subdir ? 'untrusted-checkout-subdir' : 'untrusted-checkout-run',
             message: hit.subdir
               ? `job \`${job.id}\` checks out untrusted code (${hit.what}) into \`${hit.subdir}\` in a workflow run by ${events}; step ${hit.runner + 1} must treat it strictly as data`
               : `job \`${job.id}\` checks out untrusted code (${hit.what}) in a workflow run by ${events}, then runs it (step ${hit.runner + 1})`,
           });
         }
       }
-      if (critical) continue;
+      if (critical) return;
       for (const t of triggers) {
         report({
           file: wf.file,
           range: t.range,
           confidence: 'medium',
+          messageId: t.event === 'pull_request_target' ? 'pull-request-target' : 'workflow-run',
           message:
             t.event === 'pull_request_target'
               ? '`pull_request_target` runs with a write token and secrets on events from forks; make sure it never runs the pull request\'s code'
               : '`workflow_run` runs with a write token and secrets after workflows that forks can trigger; treat their artifacts as untrusted data',
         });
       }
-    }
   },
 };
 

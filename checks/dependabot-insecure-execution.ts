@@ -21,7 +21,7 @@ export const dependabotInsecureExecution: Check = {
       for (const u of file.updates) {
         const value = file.yaml.get(u.node, 'insecure-external-code-execution');
         if (!isMap(value) && scalarText(value)?.trim() === 'allow' && value) {
-          report({ file: file.yaml.path, range: file.yaml.range(value), message: `Dependabot may execute code from \`${u.ecosystem}\` dependencies while holding registry credentials` });
+          report({ file: file.yaml.path, range: file.yaml.range(value), messageId: 'insecure-execution', message: `Dependabot may execute code from \`${u.ecosystem}\` dependencies while holding registry credentials` });
         }
       }
     }

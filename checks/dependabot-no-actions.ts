@@ -21,7 +21,7 @@ export const dependabotNoActions: Check = {
     if (repo.renovate.length > 0 || repo.workflows.length === 0) return;
     for (const file of dependabotFiles(repo)) {
       if (file.updates.some((u) => u.ecosystem === 'github-actions')) continue;
-      report({ file: file.yaml.path, range: file.updatesKey ? file.yaml.range(file.updatesKey) : fileStart(), message: 'Dependabot updates no `github-actions` dependencies' });
+      report({ file: file.yaml.path, range: file.updatesKey ? file.yaml.range(file.updatesKey) : fileStart(), messageId: 'no-actions-ecosystem', message: 'Dependabot updates no `github-actions` dependencies' });
     }
   },
 };

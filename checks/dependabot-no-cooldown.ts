@@ -19,7 +19,7 @@ export const dependabotNoCooldown: Check = {
     for (const file of dependabotFiles(repo)) {
       for (const u of file.updates) {
         if (file.yaml.get(u.node, 'cooldown')) continue;
-        report({ file: file.yaml.path, range: file.yaml.range(u.ecosystemNode ?? u.node), message: `Dependabot \`${u.ecosystem || 'entry'}\` updates have no cooldown` });
+        report({ file: file.yaml.path, range: file.yaml.range(u.ecosystemNode ?? u.node), messageId: 'no-cooldown', message: `Dependabot \`${u.ecosystem || 'entry'}\` updates have no cooldown` });
       }
     }
   },

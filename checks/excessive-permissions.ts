@@ -1,4 +1,4 @@
-import { fixOrReason, type Check } from '../src/audit/check.js';
+import type { Check } from '../src/audit/check.js';
 import { jobPermissionsFix, leastPrivilegeFix } from '../src/edits/permissions.js';
 import type { Severity } from '../src/types.js';
 
@@ -21,19 +21,20 @@ export const excessivePermissions: Check = {
       'permissions:\n  contents: read\njobs:\n  publish:\n    permissions:\n      packages: write  # pushes the image to ghcr.io',
     fixable: true,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
+  workflow(wf, { repo, memo, report }) {
       const perms = wf.permissions;
-      const topFix = perms && perms.kind !== 'other' ? leastPrivilegeFix(wf, repo.actions, 'Set contents: read at the top and move write scopes to the jobs that need them') : undefined;
-      const withTopFix = fixOrReason(excessivePermissions.meta, topFix);
+      const withTopFix = {
+        fix: () => (perms && perms.kind !== 'other' ? leastPrivilegeFix(wf, repo.actions, 'Set contents: read at the top and move write scopes to the jobs that need them', memo) : undefined),
+      };
       if (perms?.kind === 'write-all') {
-        report({ file: wf.file, range: perms.valueRange, message: 'workflow grants `write-all`: every job can write to every scope', ...withTopFix });
+        report({ file: wf.file, range: perms.valueRange, messageId: 'workflow-write-all', message: 'workflow grants `write-all`: every job can write to every scope', ...withTopFix });
       } else if (perms?.kind === 'read-all') {
         report({
           file: wf.file,
           range: perms.valueRange,
           severity: 'low',
           ...withTopFix,
+          messageId: 'workflow-read-all',
           message: '`read-all` grants read access to every scope (including security events and secrets metadata); list the scopes needed',
         });
       } else if (perms?.kind === 'map') {
@@ -47,6 +48,7 @@ export const excessivePermissions: Check = {
             severity,
             confidence: jobs <= 1 ? 'medium' : 'high',
             ...withTopFix,
+            messageId: 'workflow-scope-write',
             message:
               jobs <= 1
                 ? `\`${s.scope}: write\` at workflow level also reaches every job added later; grant it on the job that needs it`
@@ -54,17 +56,15 @@ export const excessivePermissions: Check = {
           });
         }
       }
-      for (const job of wf.jobs) {
-        if (job.permissions?.kind === 'write-all') {
-          const fix = jobPermissionsFix(wf, job, repo.actions);
-          report({
-            file: wf.file,
-            range: job.permissions.valueRange,
-            message: `job \`${job.id}\` grants \`write-all\`; list the scopes it needs`,
-            ...fixOrReason(excessivePermissions.meta, fix),
-          });
-        }
-      }
-    }
+  },
+  job(job, wf, { repo, report }) {
+    if (job.permissions?.kind !== 'write-all') return;
+    report({
+      file: wf.file,
+      range: job.permissions.valueRange,
+      messageId: 'job-write-all',
+      message: `job \`${job.id}\` grants \`write-all\`; list the scopes it needs`,
+      fix: () => jobPermissionsFix(wf, job, repo.actions),
+    });
   },
 };

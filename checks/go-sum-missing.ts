@@ -17,7 +17,7 @@ export const goSumMissing: Check = {
     example: '$ go mod tidy && go mod vendor && git add go.sum vendor/',
     fixable: false,
   },
-  run({ repo, report }) {
+  run({ repo, env, report }) {
     const sums = new Map(repo.filesOfKind('go-sum').map((f) => [f.path, f.text]));
     const modulesTxt = new Map(repo.filesOfKind('vendor-modules').map((f) => [f.path, f.text]));
     for (const file of repo.filesOfKind('go-mod')) {
@@ -27,18 +27,18 @@ export const goSumMissing: Check = {
       const dir = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/') + 1) : '';
       const sumText = sums.get(`${dir}go.sum`);
       if (sumText === undefined) {
-        report({ file: file.path, range: lineRange(file.text, required[0]!.line), message: `go.mod requires ${required.length} module${required.length === 1 ? '' : 's'} but there is no go.sum beside it` });
+        report({ file: file.path, range: lineRange(file.text, required[0]!.line), messageId: 'no-go-sum', message: `go.mod requires ${required.length} module${required.length === 1 ? '' : 's'} but there is no go.sum beside it` });
         continue;
       }
       const sum = parseGoSum(sumText);
       for (const r of required) {
         if (!sum.has(`${r.path} ${r.version}`)) {
-          report({ file: file.path, range: lineRange(file.text, r.line, r.column, r.endColumn), message: `go.sum has no hash for ${r.path} ${r.version}` });
+          report({ file: file.path, range: lineRange(file.text, r.line, r.column, r.endColumn), messageId: 'missing-hash', message: `go.sum has no hash for ${r.path} ${r.version}` });
         }
       }
-      const verified = repo.goVerify?.get(file.path);
+      const verified = env.goVerify?.get(file.path);
       if (verified && !verified.ok) {
-        report({ file: file.path, range: lineRange(file.text, mod.module?.line ?? 1), message: `go mod verify failed: ${verified.output.split('\n').slice(0, 3).join('; ')}` });
+        report({ file: file.path, range: lineRange(file.text, mod.module?.line ?? 1), messageId: 'verify-failed', message: `go mod verify failed: ${verified.output.split('\n').slice(0, 3).join('; ')}` });
       }
       const vendored = modulesTxt.get(`${dir}vendor/modules.txt`);
       if (vendored === undefined) continue;
@@ -46,9 +46,9 @@ export const goSumMissing: Check = {
       for (const r of required) {
         const v = recorded.get(r.path);
         if (v !== undefined && v !== r.version) {
-          report({ file: file.path, range: lineRange(file.text, r.line, r.column, r.endColumn), message: `vendor/modules.txt has ${r.path} ${v}, go.mod requires ${r.version}` });
+          report({ file: file.path, range: lineRange(file.text, r.line, r.column, r.endColumn), messageId: 'vendor-version', message: `vendor/modules.txt has ${r.path} ${v}, go.mod requires ${r.version}` });
         } else if (v === undefined && !r.indirect) {
-          report({ file: file.path, range: lineRange(file.text, r.line, r.column, r.endColumn), message: `${r.path} is required but not in vendor/modules.txt` });
+          report({ file: file.path, range: lineRange(file.text, r.line, r.column, r.endColumn), messageId: 'vendor-missing', message: `${r.path} is required but not in vendor/modules.txt` });
         }
       }
     }

@@ -1,4 +1,4 @@
-import { fixOrReason, type Check } from '../src/audit/check.js';
+import type { Check } from '../src/audit/check.js';
 import { eventNames } from '../src/analysis/facts.js';
 import { leastPrivilegeFix } from '../src/edits/permissions.js';
 
@@ -17,17 +17,17 @@ export const missingPermissions: Check = {
     example: 'on: push\npermissions:\n  contents: read\njobs:\n  release:\n    permissions:\n      contents: write  # creates the GitHub release',
     fixable: true,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
-      if (wf.permissions || wf.jobs.length === 0) continue;
+  workflow(wf, { repo, memo, report }) {
+      if (wf.permissions || wf.jobs.length === 0) return;
       // Reusable-workflow calls get their token from the called workflow's own declaration.
       const bare = wf.jobs.filter((j) => !j.permissions && !j.uses);
-      if (bare.length === 0) continue;
+      if (bare.length === 0) return;
       const onlyCalled = eventNames(wf).every((e) => e === 'workflow_call');
       const names = bare.map((j) => `\`${j.id}\``).join(', ');
-      const fix = leastPrivilegeFix(wf, repo.actions, 'Set contents: read at the top and each job\'s least privilege');
       report({
-        ...fixOrReason(missingPermissions.meta, fix, '; those jobs keep their current permissions'),
+        fix: () => leastPrivilegeFix(wf, repo.actions, 'Set contents: read at the top and each job\'s least privilege', memo),
+        refusedSuffix: '; those jobs keep their current permissions',
+        messageId: onlyCalled ? 'reusable-no-permissions' : 'no-permissions',
         file: wf.file,
         range: wf.jobsKeyRange ?? bare[0]!.idRange,
         severity: onlyCalled ? 'low' : 'medium',
@@ -35,6 +35,5 @@ export const missingPermissions: Check = {
           ? `reusable workflow has no top-level permissions; job${bare.length > 1 ? 's' : ''} ${names} ${bare.length > 1 ? 'run' : 'runs'} with whatever token the caller grants`
           : `no top-level permissions and job${bare.length > 1 ? 's' : ''} ${names} declare${bare.length > 1 ? '' : 's'} none: the token gets the repository default`,
       });
-    }
   },
 };

@@ -21,8 +21,7 @@ export const missingProvenance: Check = {
     example: '- uses: docker/build-push-action@<sha> # v6.9.0\n  with:\n    push: true\n-   provenance: false\n+   provenance: mode=max',
     fixable: true,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
+  workflow(wf, { memo, report }) {
       const release = isReleaseTriggered(wf);
       let turnedOff = false;
       for (const job of wf.jobs) {
@@ -42,26 +41,27 @@ export const missingProvenance: Check = {
                 changes: [{ file: wf.file, path: ['jobs', job.id, 'steps', step.index, 'with', 'provenance'] }],
               },
               severity: release ? 'high' : 'medium',
+              messageId: 'provenance-false',
               message: `\`provenance: false\` turns off BuildKit's SLSA provenance for the image${release ? ' in a release workflow' : ''}`,
             });
           }
           if (step.run && runsCommand(step.run.value, /\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--provenance[ =]false\b/)) {
             turnedOff = true;
-            report({ file: wf.file, range: step.run.range, severity: release ? 'high' : 'medium', message: '`--provenance=false` turns off BuildKit\'s SLSA provenance' });
+            report({ file: wf.file, range: step.run.range, severity: release ? 'high' : 'medium', messageId: 'provenance-flag-false', message: '`--provenance=false` turns off BuildKit\'s SLSA provenance' });
           }
         }
       }
-      if (!release || hasProvenance(wf)) continue;
+      if (!release || hasProvenance(wf)) return;
       // Images whose provenance was turned off are reported above, at the setting.
-      const published = publications(wf).filter((p) => !(turnedOff && p.kind === 'image'));
+      const published = publications(wf, undefined, memo).filter((p) => !(turnedOff && p.kind === 'image'));
       const first = published[0];
-      if (!first) continue;
+      if (!first) return;
       const kinds = [...new Set(published.map((p) => p.what))].join(', ');
       report({
         file: wf.file,
         range: stepAnchor(first.step),
+        messageId: 'release-without-provenance',
         message: `release workflow publishes ${kinds} with no build provenance (no BuildKit provenance, attest-build-provenance or SLSA generator)`,
       });
-    }
   },
 };

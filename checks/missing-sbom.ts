@@ -17,19 +17,18 @@ export const missingSbom: Check = {
     example: '- uses: docker/build-push-action@<sha> # v6\n  with:\n    push: true\n+   sbom: true',
     fixable: false,
   },
-  run({ repo, report }) {
-    const goreleaser = goReleaserFacts(repo);
-    for (const wf of repo.workflows) {
-      const published = publications(wf, goreleaser);
+  workflow(wf, { repo, memo, report }) {
+      const goreleaser = memo.get('goreleaser', repo, () => goReleaserFacts(repo));
+      const published = publications(wf, goreleaser, memo);
       const first = published[0];
-      if (!first || generatesSbom(wf, goreleaser)) continue;
+      if (!first || generatesSbom(wf, goreleaser)) return;
       const release = isReleaseTriggered(wf);
       report({
         file: wf.file,
         range: stepAnchor(first.step),
+        messageId: 'publishes-without-sbom',
         severity: release ? 'medium' : 'low',
         message: `publishes ${[...new Set(published.map((p) => (p.kind === 'image' ? `container images (${p.what})` : p.what)))].join(', ')} with no SBOM generated or attested`,
       });
-    }
   },
 };

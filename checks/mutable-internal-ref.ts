@@ -1,4 +1,4 @@
-import { fixOrReason, type Check } from '../src/audit/check.js';
+import type { Check } from '../src/audit/check.js';
 import { isInternal, usesSites, usesTarget } from '../src/analysis/facts.js';
 import { pinFix } from '../src/edits/pin.js';
 
@@ -21,18 +21,18 @@ export const mutableInternalRef: Check = {
       '- uses: my-org/shared-actions/setup@main\n+ uses: my-org/shared-actions/setup@8f4b7f84864484a7bf31766abe9204da3cbe65b3 # main',
     fixable: true,
   },
-  run({ repo, report }) {
+  run({ repo, env, report }) {
     for (const site of usesSites(repo)) {
       const { file, uses } = site;
       if (uses.kind !== 'action' && uses.kind !== 'reusable-workflow') continue;
       if (uses.refKind !== 'branch' || !isInternal(repo, uses.owner)) continue;
       const target = `${usesTarget(uses)}@${uses.ref}`;
-      const fix = pinFix(repo, site);
       report({
         file,
         range: uses.range,
         group: target,
-        ...fixOrReason(mutableInternalRef.meta, fix),
+        fix: () => pinFix(env, site),
+        messageId: uses.kind === 'action' ? 'internal-action-branch' : 'internal-workflow-branch',
         message: `\`${target}\` follows the branch \`${uses.ref}\` of an internal ${uses.kind === 'action' ? 'action' : 'workflow'}: whoever can push there changes this CI`,
       });
     }

@@ -24,6 +24,6 @@ export const noDco: Check = {
       runsTool(repo, undefined, /Signed-off-by|\bdco\b/i) ||
       repo.workflows.some((wf) => wf.jobs.some((j) => j.steps.some((s) => /dco/i.test(actionName(s) ?? ''))));
     if (checked) return;
-    report({ file: '.github/dco.yml', range: fileStart(), message: 'no DCO sign-off enforcement found' });
+    report({ file: '.github/dco.yml', range: fileStart(), messageId: 'absent', message: 'no DCO sign-off enforcement found' });
   },
 };

@@ -28,6 +28,7 @@ export const noDependencyReview: Check = {
     report({
       file,
       range: fileStart(),
+      messageId: 'absent',
       message: 'no workflow runs actions/dependency-review-action on pull requests',
       fix: { title: 'Add a dependency-review workflow', safety: 'safe', edits: [], newFiles: [{ file, content: dependencyReviewWorkflow() }], changes: [] },
     });

@@ -18,6 +18,6 @@ export const noDependencyUpdateTool: Check = {
   run({ repo, report }) {
     const files = repo.files;
     if (files.some((f) => f.kind === 'dependabot' || f.kind === 'renovate') || repo.renovate.length > 0) return;
-    report({ file: '.github/dependabot.yml', range: fileStart(), message: 'no Renovate or Dependabot configuration: nothing keeps dependencies and action pins current' });
+    report({ file: '.github/dependabot.yml', range: fileStart(), messageId: 'absent', message: 'no Renovate or Dependabot configuration: nothing keeps dependencies and action pins current' });
   },
 };

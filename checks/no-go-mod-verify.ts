@@ -31,6 +31,7 @@ export const noGoModVerify: Check = {
       file: root.path,
       range: moduleLine(root),
       severity: vendored ? 'high' : 'medium',
+      messageId: 'absent',
       message: vendored
         ? `no workflow runs \`go mod verify\`, and ${repo.vendorDirs.map((d) => `${d}/`).join(', ')} is committed unverified`
         : 'no workflow runs `go mod verify`',

@@ -23,6 +23,7 @@ export const noGovulncheck: Check = {
     report({
       file: root.path,
       range: moduleLine(root),
+      messageId: 'absent',
       message: `no workflow runs govulncheck on ${mods.length === 1 ? 'this module' : `these ${mods.length} Go modules`}`,
       fix: {
         title: 'Add a govulncheck workflow',

@@ -14,16 +14,15 @@ export const noScanGate: Check = {
     example: '- uses: aquasecurity/trivy-action@<sha> # 0.28.0\n  with:\n    image-ref: app:ci\n    exit-code: 1\n    severity: CRITICAL,HIGH',
     fixable: false,
   },
-  run({ repo, report }) {
-    const goreleaser = goReleaserFacts(repo);
-    for (const wf of repo.workflows) {
-      const first = publications(wf, goreleaser).find((p) => p.kind === 'image');
-      if (!first || hasScanGate(wf)) continue;
+  workflow(wf, { repo, memo, report }) {
+      const goreleaser = memo.get('goreleaser', repo, () => goReleaserFacts(repo));
+      const first = publications(wf, goreleaser, memo).find((p) => p.kind === 'image');
+      if (!first || hasScanGate(wf)) return;
       report({
         file: wf.file,
         range: stepAnchor(first.step),
+        messageId: 'pushes-without-scan',
         message: `pushes container images (${first.what}) with no vulnerability scan that can fail the job`,
       });
-    }
   },
 };

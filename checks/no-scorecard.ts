@@ -25,6 +25,7 @@ export const noScorecard: Check = {
     report({
       file,
       range: fileStart(),
+      messageId: 'absent',
       message: 'no workflow runs ossf/scorecard-action',
       fix: { title: 'Add an OpenSSF Scorecard workflow', safety: 'safe', edits: [], newFiles: [{ file, content: scorecardWorkflow(defaultBranch(repo)) }], changes: [] },
     });

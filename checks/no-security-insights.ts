@@ -15,6 +15,6 @@ export const noSecurityInsights: Check = {
   },
   run({ repo, report }) {
     if (repo.filesOfKind('security-insights').length > 0) return;
-    report({ file: 'SECURITY-INSIGHTS.yml', range: fileStart(), message: 'no SECURITY-INSIGHTS.yml' });
+    report({ file: 'SECURITY-INSIGHTS.yml', range: fileStart(), messageId: 'absent', message: 'no SECURITY-INSIGHTS.yml' });
   },
 };

@@ -23,6 +23,7 @@ export const noSecurityPolicy: Check = {
       range: fileStart(),
       // GitHub also shows a SECURITY.md from the owner's `.github` repository, which pipewarden cannot see.
       confidence: 'medium',
+      messageId: 'absent',
       message: `no security policy in this repository: reporters have no private way to tell you about a vulnerability (unless ${repo.identity ? `${repo.identity.owner}/.github` : "the owner's .github repository"} provides one, which pipewarden cannot see)`,
       fix: { title: 'Add a SECURITY.md to fill in', safety: 'safe', edits: [], newFiles: [{ file: 'SECURITY.md', content: securityPolicy(slug) }], changes: [] },
     });

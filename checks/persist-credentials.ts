@@ -20,29 +20,24 @@ export const persistCredentials: Check = {
     example: '- uses: actions/checkout@<sha> # v4.2.2\n  with:\n    persist-credentials: false',
     fixable: true,
   },
-  run({ repo, report }) {
-    const jobs = [
-      ...repo.workflows.flatMap((wf) => wf.jobs.map((j) => ({ file: wf.file, yaml: wf.yaml, steps: j.steps, path: ['jobs', j.id, 'steps'] as Array<string | number> }))),
-      ...repo.actions.map((a) => ({ file: a.file, yaml: a.yaml, steps: a.steps, path: ['runs', 'steps'] as Array<string | number> })),
-    ];
-    for (const { file, yaml, steps, path } of jobs) {
-      steps.forEach((step, i) => {
+  step(step, { file, yaml, steps, stepsPath }, { report }) {
         if (!isCheckout(step) || !step.uses) return;
         const value = step.with.get('persist-credentials')?.value.trim().toLowerCase();
         if (value === 'false' || value?.includes('${{')) return;
-        const pushes = steps.slice(i + 1).some(pushesWithGit);
-        const fix = setStepInput(yaml, step, [...path, step.index], 'persist-credentials', 'false', 'Set persist-credentials: false on actions/checkout');
+        const pushes = steps.slice(steps.indexOf(step) + 1).some(pushesWithGit);
         report({
-          ...(fix ? { fix: pushes ? { ...fix, safety: 'unsafe' as const } : fix } : {}),
+          fix: () => {
+            const fix = setStepInput(yaml, step, [...stepsPath, step.index], 'persist-credentials', 'false', 'Set persist-credentials: false on actions/checkout');
+            return fix && pushes ? { ...fix, safety: 'unsafe' as const } : fix;
+          },
           file,
           range: step.uses.range,
           confidence: pushes ? 'medium' : 'high',
+          messageId: pushes ? 'checkout-then-push' : 'checkout',
           message: pushes
             ? 'checkout persists the token in .git/config; a later step pushes with git, so pass the token to that command instead'
             : 'checkout persists the token in .git/config, where every later step and artifact upload can read it',
         });
-      });
-    }
   },
 };
 

@@ -32,6 +32,7 @@ export const renovateActionsNotPinned: Check = {
         file: doc.file,
         range: renovateAnchor(doc),
         confidence: external.length ? 'low' : 'high',
+        messageId: 'not-pinned',
         message: external.length
           ? `Renovate does not pin action digests here; check whether ${external.join(', ')} does`
           : 'Renovate does not pin GitHub Actions to commit digests',

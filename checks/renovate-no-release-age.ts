@@ -22,6 +22,7 @@ export const renovateNoReleaseAge: Check = {
         file: doc.file,
         range: renovateAnchor(doc),
         confidence: externalPresets(doc).length ? 'low' : 'high',
+        messageId: 'no-release-age',
         message: 'no minimumReleaseAge: Renovate proposes new releases as soon as they are published',
       });
     }

@@ -21,19 +21,17 @@ export const secretInBuildArgs: Check = {
     example: '- build-args: NPM_TOKEN=${{ secrets.NPM_TOKEN }}\n+ secrets: |\n+   npm_token=${{ secrets.NPM_TOKEN }}',
     fixable: false,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
-      for (const job of wf.jobs) {
-        for (const step of job.steps) {
+  step(step, { workflow: wf, job }, { report }) {
+          if (!wf || !job) return;
           const name = actionName(step);
           const args = name && BUILD_ACTIONS.has(name) ? step.with.get('build-args') : undefined;
           if (args) {
             for (const expr of expressionsIn(wf.yaml, args.node)) {
               const secret = expr.paths.find((p) => p.startsWith('secrets.'));
-              if (secret) report({ file: wf.file, range: expr.range, message: `\`${secret}\` is passed as a build argument and ends up in the image's metadata` });
+              if (secret) report({ file: wf.file, range: expr.range, messageId: 'build-args-input', message: `\`${secret}\` is passed as a build argument and ends up in the image's metadata` });
             }
           }
-          if (!step.run || !/--build-arg/.test(step.run.value)) continue;
+          if (!step.run || !/--build-arg/.test(step.run.value)) return;
           // Environment variables of the step or job that carry a secret, by name.
           const secretEnv = new Set(
             [...step.env, ...job.env]
@@ -43,19 +41,16 @@ export const secretInBuildArgs: Check = {
           for (const expr of expressionsIn(wf.yaml, step.run.node)) {
             const secret = expr.paths.find((p) => p.startsWith('secrets.'));
             if (secret && onBuildArgLine(step.run.value, expr.inner)) {
-              report({ file: wf.file, range: expr.range, message: `\`${secret}\` is passed with --build-arg and ends up in the image's metadata` });
+              report({ file: wf.file, range: expr.range, messageId: 'build-arg-flag', message: `\`${secret}\` is passed with --build-arg and ends up in the image's metadata` });
             }
           }
           for (const line of step.run.value.split('\n')) {
             const m = /--build-arg[ =]+["']?(\w+)(?:=["']?\$\{?(\w+)\}?)?/.exec(line);
             const variable = m?.[2] ?? m?.[1];
             if (variable && secretEnv.has(variable)) {
-              report({ file: wf.file, range: step.run.range, message: `\`${variable}\` holds a secret and is passed with --build-arg; it ends up in the image's metadata` });
+              report({ file: wf.file, range: step.run.range, messageId: 'build-arg-env', message: `\`${variable}\` holds a secret and is passed with --build-arg; it ends up in the image's metadata` });
             }
           }
-        }
-      }
-    }
   },
 };
 

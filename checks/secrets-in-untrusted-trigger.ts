@@ -20,34 +20,33 @@ export const secretsInUntrustedTrigger: Check = {
     example: 'on: pull_request_target\npermissions:\n  pull-requests: write  # only to label; no secrets in this workflow',
     fixable: false,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
+  workflow(wf, { memo, report }) {
       const untrusted = wf.triggers.map((t) => t.event).filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e) && e !== 'watch' && e !== 'fork');
-      if (untrusted.length === 0) continue;
+      if (untrusted.length === 0) return;
       const events = untrusted.join(', ');
       for (const job of wf.jobs) {
-        const uses = secretUsesInJob(wf, job).filter((u) => !isTokenSecret(u.name));
+        const uses = secretUsesInJob(wf, job, memo).filter((u) => !isTokenSecret(u.name));
         if (uses.length) {
           const names = [...new Set(uses.map((u) => u.name))];
           report({
             file: wf.file,
             range: uses[0]!.range,
             severity: job.environment ? 'medium' : 'high',
+            messageId: job.environment ? 'secrets-gated' : 'secrets',
             message: `job \`${job.id}\` reads ${names.map((n) => `\`${n}\``).join(', ')} in a workflow run by ${events}${job.environment ? ` (gated by environment \`${job.environment.name}\`)` : ''}`,
           });
         }
       }
       const writes = (wf.permissions?.scopes ?? []).filter((s) => s.level === 'write');
       for (const s of writes) {
-        report({ file: wf.file, range: s.keyRange, severity: 'medium', message: `\`${s.scope}: write\` for every job of a workflow run by ${events}` });
+        report({ file: wf.file, range: s.keyRange, severity: 'medium', messageId: 'workflow-write', message: `\`${s.scope}: write\` for every job of a workflow run by ${events}` });
       }
       for (const job of wf.jobs) {
         for (const s of job.permissions?.scopes ?? []) {
           if (s.level === 'write' && (s.scope === 'contents' || s.scope === 'packages' || s.scope === 'actions' || s.scope === 'id-token')) {
-            report({ file: wf.file, range: s.keyRange, severity: 'medium', message: `job \`${job.id}\` has \`${s.scope}: write\` in a workflow run by ${events}` });
+            report({ file: wf.file, range: s.keyRange, severity: 'medium', messageId: 'job-write', message: `job \`${job.id}\` has \`${s.scope}: write\` in a workflow run by ${events}` });
           }
         }
       }
-    }
   },
 };

@@ -14,10 +14,8 @@ export const secretsInherit: Check = {
     example: '  call:\n    uses: org/repo/.github/workflows/release.yml@<sha>\n-   secrets: inherit\n+   secrets:\n+     NPM_TOKEN: ${{ secrets.NPM_TOKEN }}',
     fixable: false,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
-      for (const job of wf.jobs) {
-        if (!job.secretsInherit) continue;
+  job(job, wf, { report }) {
+        if (!job.secretsInherit) return;
         const target = job.uses ? (job.uses.kind === 'local' ? `./${job.uses.path}` : `${job.uses.owner}/${job.uses.repo}/${job.uses.path}@${job.uses.ref}`) : 'the called workflow';
         // A workflow in this repository changes only through this repository's review; one elsewhere does not.
         const local = job.uses?.kind === 'local';
@@ -25,9 +23,8 @@ export const secretsInherit: Check = {
           file: wf.file,
           range: job.secretsInherit,
           severity: local ? 'low' : 'medium',
+          messageId: local ? 'inherit-local' : 'inherit-remote',
           message: `job \`${job.id}\` passes every secret to \`${target}\`${local ? '' : ', which is maintained outside this repository'}`,
         });
-      }
-    }
   },
 };

@@ -18,20 +18,17 @@ export const secretsOutsideEnvironment: Check = {
     example: 'jobs:\n  publish:\n    environment: release\n    steps:\n      - run: ./publish.sh\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}',
     fixable: false,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
-      const triggers = wf.triggers.map((t) => t.event).join(', ') || 'no trigger';
-      for (const job of wf.jobs) {
-        if (job.environment || job.uses) continue;
-        const uses = secretUsesInJob(wf, job).filter((u) => !isTokenSecret(u.name));
-        if (uses.length === 0) continue;
+  job(job, wf, { memo, report }) {
+        const triggers = wf.triggers.map((t) => t.event).join(', ') || 'no trigger';
+        if (job.environment || job.uses) return;
+        const uses = secretUsesInJob(wf, job, memo).filter((u) => !isTokenSecret(u.name));
+        if (uses.length === 0) return;
         const names = [...new Set(uses.map((u) => u.name))];
         report({
           file: wf.file,
           range: uses[0]!.range,
+          messageId: 'secrets-without-environment',
           message: `job \`${job.id}\` reads ${names.map((n) => `\`${n}\``).join(', ')} without an environment; any run on ${triggers} can use ${names.length > 1 ? 'them' : 'it'}`,
         });
-      }
-    }
   },
 };

@@ -20,17 +20,18 @@ export const securityInsightsExpired: Check = {
     example: 'header:\n-  expiration-date: 2024-01-01T00:00:00.000Z\n+  expiration-date: 2026-01-01T00:00:00.000Z',
     fixable: true,
   },
-  run({ repo, report }) {
+  run({ repo, env, report }) {
     for (const yaml of repo.yamlOfKind('security-insights')) {
       const header = readInsightsHeader(yaml);
       if (header.version === 1) {
         const exp = header.fields.get('expiration-date');
         const date = exp && parseDate(exp.value);
-        if (exp && date && date.getTime() < repo.now.getTime()) {
-          const next = new Date(Date.UTC(repo.now.getUTCFullYear() + 1, repo.now.getUTCMonth(), repo.now.getUTCDate()));
+        if (exp && date && date.getTime() < env.now.getTime()) {
+          const next = new Date(Date.UTC(env.now.getUTCFullYear() + 1, env.now.getUTCMonth(), env.now.getUTCDate()));
           report({
             file: yaml.path,
             range: yaml.range(exp.node),
+            messageId: 'expired',
             message: `SECURITY-INSIGHTS expired on ${date.toISOString().slice(0, 10)}`,
             fix: dateFix(yaml, exp.node, exp.value, next, ['header', 'expiration-date'], 'Move expiration-date a year ahead (review the file first)'),
           });
@@ -38,12 +39,13 @@ export const securityInsightsExpired: Check = {
       } else if (header.version === 2) {
         const reviewed = header.fields.get('last-reviewed');
         const date = reviewed && parseDate(reviewed.value);
-        if (reviewed && date && repo.now.getTime() - date.getTime() > YEAR_MS) {
+        if (reviewed && date && env.now.getTime() - date.getTime() > YEAR_MS) {
           report({
             file: yaml.path,
             range: yaml.range(reviewed.node),
+            messageId: 'review-stale',
             message: `SECURITY-INSIGHTS was last reviewed on ${date.toISOString().slice(0, 10)}, more than a year ago`,
-            fix: dateFix(yaml, reviewed.node, reviewed.value, repo.now, ['header', 'last-reviewed'], 'Set last-reviewed to today (review the file first)'),
+            fix: dateFix(yaml, reviewed.node, reviewed.value, env.now, ['header', 'last-reviewed'], 'Set last-reviewed to today (review the file first)'),
           });
         }
       }

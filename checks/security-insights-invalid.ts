@@ -19,19 +19,19 @@ export const securityInsightsInvalid: Check = {
       const header = readInsightsHeader(yaml);
       const at = header.headerNode ? yaml.range(header.headerNode) : fileStart();
       if (!header.headerNode) {
-        report({ file: yaml.path, range: fileStart(), message: 'SECURITY-INSIGHTS has no `header:`' });
+        report({ file: yaml.path, range: fileStart(), messageId: 'no-header', message: 'SECURITY-INSIGHTS has no `header:`' });
         continue;
       }
       if (!header.version) {
         const v = header.fields.get('schema-version');
-        report({ file: yaml.path, range: v ? yaml.range(v.node) : at, message: `SECURITY-INSIGHTS schema-version ${header.rawVersion ? `\`${header.rawVersion}\` is not 1.x or 2.x` : 'is missing'}` });
+        report({ file: yaml.path, range: v ? yaml.range(v.node) : at, messageId: 'schema-version', message: `SECURITY-INSIGHTS schema-version ${header.rawVersion ? `\`${header.rawVersion}\` is not 1.x or 2.x` : 'is missing'}` });
         continue;
       }
       if (header.missing.length) {
-        report({ file: yaml.path, range: { ...at, endLine: at.line, endColumn: at.column }, message: `SECURITY-INSIGHTS v${header.version} header lacks ${header.missing.map((m) => `\`${m}\``).join(', ')}` });
+        report({ file: yaml.path, range: { ...at, endLine: at.line, endColumn: at.column }, messageId: 'header-fields', message: `SECURITY-INSIGHTS v${header.version} header lacks ${header.missing.map((m) => `\`${m}\``).join(', ')}` });
       }
       for (const bad of header.badDates) {
-        report({ file: yaml.path, range: yaml.range(bad.node), message: `\`${bad.field}\` is not an ISO date: ${bad.value}` });
+        report({ file: yaml.path, range: yaml.range(bad.node), messageId: 'bad-date', message: `\`${bad.field}\` is not an ISO date: ${bad.value}` });
       }
     }
   },

@@ -19,7 +19,7 @@ export const securityPolicyNoContact: Check = {
   run({ repo, report }) {
     for (const file of repo.filesOfKind('security-policy')) {
       if (EMAIL.test(file.text) || URL.test(file.text)) continue;
-      report({ file: file.path, range: fileStart(), message: 'the security policy gives no e-mail address or URL to report to' });
+      report({ file: file.path, range: fileStart(), messageId: 'no-contact', message: 'the security policy gives no e-mail address or URL to report to' });
     }
   },
 };

@@ -18,24 +18,21 @@ export const selfHostedOnUntrustedTrigger: Check = {
     example: 'on: pull_request\njobs:\n  test:\n-   runs-on: [self-hosted, linux]\n+   runs-on: ubuntu-latest',
     fixable: false,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
-      const events = wf.triggers.map((t) => t.event).filter((e) => FORK_CODE_EVENTS.has(e));
-      if (events.length === 0) continue;
-      for (const job of wf.jobs) {
+  job(job, wf, { report }) {
+        const events = wf.triggers.map((t) => t.event).filter((e) => FORK_CODE_EVENTS.has(e));
+        if (events.length === 0) return;
         const { labels, group, range } = job.runsOn;
-        if (!range) continue;
+        if (!range) return;
         const selfHosted = labels.some((l) => l.trim().toLowerCase() === 'self-hosted');
-        if (!selfHosted && !group) continue;
+        if (!selfHosted && !group) return;
         report({
           file: wf.file,
           range,
           confidence: selfHosted ? 'high' : 'medium',
+          messageId: selfHosted ? 'self-hosted' : 'runner-group',
           message: selfHosted
             ? `job \`${job.id}\` runs on a self-hosted runner in a workflow that ${events.join(' and ')} from forks can trigger`
             : `job \`${job.id}\` runs in runner group \`${group}\` in a workflow that ${events.join(' and ')} from forks can trigger; make sure the group is ephemeral or GitHub-hosted`,
         });
-      }
-    }
   },
 };

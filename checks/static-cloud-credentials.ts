@@ -31,8 +31,7 @@ export const staticCloudCredentials: Check = {
       '- uses: aws-actions/configure-aws-credentials@<sha> # v4\n  with:\n-   aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n-   aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n+   role-to-assume: arn:aws:iam::123456789012:role/ci',
     fixable: false,
   },
-  run({ repo, report }) {
-    for (const wf of repo.workflows) {
+  workflow(wf, { report }) {
       const envMaps: Array<Map<string, StringValue>> = [wf.env];
       for (const job of wf.jobs) {
         envMaps.push(job.env);
@@ -42,7 +41,7 @@ export const staticCloudCredentials: Check = {
           const rule = name ? STATIC_INPUTS[name] : undefined;
           if (!rule) continue;
           const input = rule.inputs.map((i) => step.with.get(i)).find((v) => v && v.value.trim() !== '');
-          if (input) report({ file: wf.file, range: input.range, message: `\`${name}\` is given a long-lived key; use ${rule.instead}` });
+          if (input) report({ file: wf.file, range: input.range, messageId: 'action-input', message: `\`${name}\` is given a long-lived key; use ${rule.instead}` });
         }
       }
       for (const env of envMaps) {
@@ -51,11 +50,10 @@ export const staticCloudCredentials: Check = {
         for (const [key, value] of env) {
           if (s3Compatible && /^AWS_/i.test(key)) continue;
           if (STATIC_ENV.has(key.toUpperCase()) && fromSecret(wf.yaml, value)) {
-            report({ file: wf.file, range: value.range, message: `\`${key}\` exports a long-lived cloud key from secrets; use OIDC federation instead` });
+            report({ file: wf.file, range: value.range, messageId: 'env-secret', message: `\`${key}\` exports a long-lived cloud key from secrets; use OIDC federation instead` });
           }
         }
       }
-    }
   },
 };
 

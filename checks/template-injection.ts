@@ -1,12 +1,12 @@
-import { fixOrReason, type Check, type CheckContext } from '../src/audit/check.js';
+import type { Check, CheckContext, StepSite } from '../src/audit/check.js';
 import { eventNames, PRIVILEGED_UNTRUSTED_EVENTS, usesAction } from '../src/analysis/facts.js';
 import { valuePaths } from '../src/model/expressions.js';
 import { expressionsIn, type Job, type Step, type Workflow } from '../src/model/workflow.js';
-import { asString, isMap, type YamlFile } from '../src/model/yaml.js';
+import { asString, isMap } from '../src/model/yaml.js';
 import { isTokenSecret, secretUsesInJob } from '../src/analysis/secrets.js';
 import { moveToEnv } from '../src/edits/env-move.js';
 import { isAttackerControlled } from '../src/analysis/taint.js';
-import type { Severity } from '../src/types.js';
+import type { Severity, SourceRange } from '../src/types.js';
 
 export const templateInjection: Check = {
   meta: {
@@ -26,53 +26,52 @@ export const templateInjection: Check = {
       '- run: echo "${{ github.event.issue.title }}"\n+ env:\n+   ISSUE_TITLE: ${{ github.event.issue.title }}\n+ run: echo "$ISSUE_TITLE"',
     fixable: true,
   },
-  run(ctx) {
-    for (const wf of ctx.repo.workflows) {
-      const events = eventNames(wf);
-      const untrusted = events.filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e));
-      const textInputs = textInputNames(wf);
-      for (const job of wf.jobs) {
-        // Only asked when an input is expanded; reading every job's secrets up front is wasted work.
-        const privileged = (): boolean => untrusted.length > 0 || hasWriteToken(wf, job) || referencesSecrets(wf, job);
-        for (const step of job.steps) {
-          scanStep(ctx, wf.yaml, step, ['jobs', job.id, 'steps', step.index], (path) => {
-            if (isAttackerControlled(path)) {
-              const severity: Severity = untrusted.length > 0 ? 'critical' : 'high';
-              return { severity, why: untrusted.length > 0 ? ` in a workflow run by ${untrusted.join(', ')}` : '' };
-            }
-            const input = inputName(path);
-            if (input && textInputs.has(input) && privileged()) return { severity: 'medium', why: ' (a free-text input of a privileged workflow)' };
-            return undefined;
-          });
+  step(step, site, ctx) {
+    const { workflow: wf, job, action } = site;
+    if (wf && job) {
+      const { untrusted, textInputs } = ctx.memo.get('template-injection/workflow', wf, () => ({
+        untrusted: eventNames(wf).filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e)),
+        textInputs: textInputNames(wf),
+      }));
+      // Only asked when an input is expanded; reading every job's secrets up front is wasted work.
+      const privileged = (): boolean => untrusted.length > 0 || hasWriteToken(wf, job) || referencesSecrets(wf, job, ctx);
+      scanStep(ctx, site, step, (path) => {
+        if (isAttackerControlled(path)) {
+          const severity: Severity = untrusted.length > 0 ? 'critical' : 'high';
+          return { severity, kind: 'event', why: untrusted.length > 0 ? ` in a workflow run by ${untrusted.join(', ')}` : '' };
         }
-      }
-    }
-    const tainted = taintedLocalInputs(ctx.repo.workflows);
-    for (const action of ctx.repo.actions) {
-      const inputs = new Set(action.inputs.map((i) => i.toLowerCase()));
+        const input = inputName(path);
+        if (input && textInputs.has(input) && privileged()) return { severity: 'medium', kind: 'privileged-input', why: ' (a free-text input of a privileged workflow)' };
+        return undefined;
+      });
+    } else if (action) {
+      const tainted = ctx.memo.get('template-injection/tainted-inputs', ctx.repo, () => taintedLocalInputs(ctx.repo.workflows));
+      const inputs = ctx.memo.get('template-injection/action-inputs', action, () => new Set(action.inputs.map((i) => i.toLowerCase())));
       const dir = action.file.slice(0, action.file.lastIndexOf('/'));
-      for (const step of action.steps) {
-        scanStep(ctx, action.yaml, step, ['runs', 'steps', step.index], (path) => {
-          if (isAttackerControlled(path)) return { severity: 'high', why: '' };
-          const input = inputName(path);
-          if (!input || !inputs.has(input)) return undefined;
-          const caller = tainted.get(`${dir}#${input}`);
-          if (caller) {
-            return {
-              severity: caller.untrusted ? 'critical' : 'high',
-              why: ` and ${caller.file} passes \`${caller.path}\` into it${caller.untrusted ? ` from a workflow run by ${caller.untrusted}` : ''}`,
-            };
-          }
-          return { severity: 'low', why: ' (an action input: safe only while every caller passes trusted text)' };
-        });
-      }
+      scanStep(ctx, site, step, (path) => {
+        if (isAttackerControlled(path)) return { severity: 'high', kind: 'event', why: '' };
+        const input = inputName(path);
+        if (!input || !inputs.has(input)) return undefined;
+        const caller = tainted.get(`${dir}#${input}`);
+        if (caller) {
+          return {
+            severity: caller.untrusted ? 'critical' : 'high',
+            kind: 'tainted-action-input',
+            why: ` and ${caller.file} passes \`${caller.path}\` into it${caller.untrusted ? ` from a workflow run by ${caller.untrusted}` : ''}`,
+            related: { file: caller.file, range: caller.range, note: `passes \`${caller.path}\` into this input` },
+          };
+        }
+        return { severity: 'low', kind: 'action-input', why: ' (an action input: safe only while every caller passes trusted text)' };
+      });
     }
   },
 };
 
-type Verdict = { severity: Severity; why: string } | undefined;
+type Verdict = { severity: Severity; kind: string; why: string; related?: { file: string; range: SourceRange; note: string } } | undefined;
 
-function scanStep(ctx: CheckContext, yaml: YamlFile, step: Step, stepPath: Array<string | number>, judge: (path: string) => Verdict): void {
+function scanStep(ctx: CheckContext, site: StepSite, step: Step, judge: (path: string) => Verdict): void {
+  const { yaml } = site;
+  const stepPath = [...site.stepsPath, step.index];
   const script = step.run ?? (usesAction(step, 'actions/github-script') ? step.with.get('script') : undefined);
   if (!script) return;
   const where = step.run ? 'run:' : 'github-script `script:`';
@@ -81,14 +80,15 @@ function scanStep(ctx: CheckContext, yaml: YamlFile, step: Step, stepPath: Array
     for (const path of valuePaths(expr.expr)) {
       const verdict = judge(path);
       if (!verdict) continue;
-      const fix = step.run ? moveToEnv(yaml, step, stepPath, expr, path) : { refused: 'github-script code must read process.env itself' };
       ctx.report({
         file: yaml.path,
         range: expr.range,
         severity: verdict.severity,
         confidence: verdict.severity === 'low' ? 'medium' : 'high',
+        messageId: `${verdict.kind}${step.run ? '' : '-script'}`,
         message: `\`${path}\` is expanded into ${where}${verdict.why}; pass it through env: instead`,
-        ...fixOrReason(templateInjection.meta, fix),
+        fix: () => (step.run ? moveToEnv(yaml, step, stepPath, expr, path) : { refused: 'github-script code must read process.env itself' }),
+        ...(verdict.related ? { related: [verdict.related] } : {}),
       });
       break;
     }
@@ -122,19 +122,20 @@ function hasWriteToken(wf: Workflow, job: Job): boolean {
   return perms.kind === 'write-all' || perms.scopes.some((s) => s.level === 'write');
 }
 
-function referencesSecrets(wf: Workflow, job: Job): boolean {
-  return secretUsesInJob(wf, job).some((u) => !isTokenSecret(u.name));
+function referencesSecrets(wf: Workflow, job: Job, ctx: CheckContext): boolean {
+  return secretUsesInJob(wf, job, ctx.memo).some((u) => !isTokenSecret(u.name));
 }
 
 interface TaintedInput {
   file: string;
   path: string;
+  range: SourceRange;
   /** The privileged untrusted events of the calling workflow, if any. */
   untrusted: string;
 }
 
 /** Inputs of local actions (`uses: ./dir`) that some workflow fills with attacker-controlled text. */
-function taintedLocalInputs(workflows: Workflow[]): Map<string, TaintedInput> {
+function taintedLocalInputs(workflows: readonly Workflow[]): Map<string, TaintedInput> {
   const out = new Map<string, TaintedInput>();
   for (const wf of workflows) {
     const untrusted = eventNames(wf).filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e)).join(', ');
@@ -146,7 +147,7 @@ function taintedLocalInputs(workflows: Workflow[]): Map<string, TaintedInput> {
             const path = expr.expr ? valuePaths(expr.expr).find(isAttackerControlled) : undefined;
             const key = `${step.uses.path}#${input.toLowerCase()}`;
             if (path && (!out.has(key) || (untrusted && !out.get(key)!.untrusted))) {
-              out.set(key, { file: wf.file, path, untrusted });
+              out.set(key, { file: wf.file, path, range: expr.range, untrusted });
             }
           }
         }

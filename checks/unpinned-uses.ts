@@ -1,4 +1,4 @@
-import { fixOrReason, type Check } from '../src/audit/check.js';
+import type { Check } from '../src/audit/check.js';
 import { isGitHubOwned, isInternal, usesSites, usesTarget } from '../src/analysis/facts.js';
 import { pinFix } from '../src/edits/pin.js';
 import { imageHasDigest } from '../src/model/uses.js';
@@ -35,13 +35,13 @@ export const unpinnedUses: Check = {
     example: '- uses: actions/checkout@v4\n+ uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
     fixable: true,
   },
-  run({ repo, report }) {
+  run({ repo, env, report }) {
     for (const site of usesSites(repo)) {
       const { file, uses } = site;
       if (uses.kind === 'local') continue;
       if (uses.kind === 'docker') {
         if (uses.refKind !== 'sha') {
-          report({ file, range: uses.range, severity: 'medium', message: `image \`${uses.image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
+          report({ file, range: uses.range, severity: 'medium', messageId: 'docker-image-tag', message: `image \`${uses.image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
         }
         continue;
       }
@@ -54,13 +54,13 @@ export const unpinnedUses: Check = {
       let severity: Severity = 'high';
       if (uses.refKind === 'short-sha' || (uses.refKind === 'tag' && isGitHubOwned(uses.owner))) severity = 'medium';
       if (internal) severity = 'low';
-      const fix = pinFix(repo, site);
       report({
         file,
         range: uses.range,
         severity,
         group: `${target}@${uses.ref}`,
-        ...fixOrReason(unpinnedUses.meta, fix),
+        fix: () => pinFix(env, site),
+        messageId: `ref-${uses.refKind}`,
         message: `\`${target}@${uses.ref}\` is pinned to ${REF_WORDS[uses.refKind] ?? 'a mutable ref'}, not a full commit SHA`,
       });
     }
@@ -76,7 +76,7 @@ export const unpinnedUses: Check = {
     for (const { file, ref, what } of images) {
       const image = ref.image.replace(/^docker:\/\//, '');
       if (image.includes('${{') || imageHasDigest(image)) continue;
-      report({ file, range: ref.range, severity: 'medium', message: `${what} \`${image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
+      report({ file, range: ref.range, severity: 'medium', messageId: 'image-tag', message: `${what} \`${image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
     }
   },
 };

@@ -18,19 +18,18 @@ export const unsignedImage: Check = {
       '- uses: sigstore/cosign-installer@<sha> # v3\n- run: cosign sign --yes "ghcr.io/org/app@${DIGEST}"\n  env:\n    DIGEST: ${{ steps.build.outputs.digest }}',
     fixable: false,
   },
-  run({ repo, report }) {
-    const goreleaser = goReleaserFacts(repo);
-    for (const wf of repo.workflows) {
-      const images = publications(wf, goreleaser).filter((p) => p.kind === 'image');
+  workflow(wf, { repo, memo, report }) {
+      const goreleaser = memo.get('goreleaser', repo, () => goReleaserFacts(repo));
+      const images = publications(wf, goreleaser, memo).filter((p) => p.kind === 'image');
       const first = images[0];
-      if (!first || signsImages(wf, goreleaser)) continue;
+      if (!first || signsImages(wf, goreleaser)) return;
       const release = isReleaseTriggered(wf);
       report({
         file: wf.file,
         range: stepAnchor(first.step),
+        messageId: 'pushes-unsigned',
         severity: release ? 'high' : 'medium',
         message: `${release ? 'release workflow pushes' : 'workflow pushes'} container images (${first.what}) without a cosign signature`,
       });
-    }
   },
 };

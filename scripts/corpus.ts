@@ -24,6 +24,7 @@ import { createClient } from '../src/github/client.js';
 import { Resolver } from '../src/github/resolve.js';
 import { fixDiff } from '../src/fix/preview.js';
 import { countByCheck } from '../src/audit/report.js';
+import { CHECKS } from '../src/registry.js';
 import { writeFile } from 'node:fs/promises';
 import { startGitHubStandin } from './github-standin.js';
 
@@ -32,7 +33,7 @@ async function fixCheck(dir: string, name: string, identity: { owner: string; na
   try {
     await cp(path.join(dir, name), copy, { recursive: true });
     const start = performance.now();
-    const plan = await planFixes(await discover(copy), { include: 'all', identity, resolver });
+    const plan = await planFixes(await discover(copy), { include: 'all', checks: CHECKS, identity, resolver });
     for (const [file, { after }] of plan.files) await writeAtomically(copy, file, after);
     let broken = 0;
     const rereads = await discover(copy);
@@ -93,7 +94,7 @@ async function main(): Promise<number> {
     const [owner, repo] = name.includes('__') ? name.split('__') : [name, name];
     const start = performance.now();
     try {
-      const { report, model } = await auditDirectory(path.join(dir, name), { identity: { owner: owner!, name: repo! } });
+      const { report, model } = await auditDirectory(path.join(dir, name), { checks: CHECKS, identity: { owner: owner!, name: repo! } });
       if (snapshotFile) {
         for (const f of report.findings) {
           const fix = f.fix ? { title: f.fix.title, safety: f.fix.safety, diff: fixDiff(model, f.fix) } : undefined;

@@ -60,8 +60,35 @@ export interface Fix {
   diff?: string;
 }
 
+/** Who the audited repository is (owner/name on GitHub), when known. */
+export interface RepoIdentity {
+  owner: string;
+  name: string;
+}
+
+/** Another place that explains a finding (the caller that passes tainted input, the job a write reaches). */
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  note: string;
+}
+
 export interface Finding {
   check: string;
+  /**
+   * Stable id of the kind of message within the check (`check/kind`), independent of its
+   * wording: identity across re-audits, fingerprints and suppressions use it, never the prose.
+   */
+  messageId: string;
+  /**
+   * Identity that survives line shifts and unrelated edits: `<base>.<n>`, where base hashes the
+   * check, file, message id and the whitespace-normalised source text of the range, and n
+   * counts earlier findings with the same base in the file. Baselines and suppressions key on it.
+   */
+  fingerprint: string;
   severity: Severity;
   confidence: Confidence;
   area: Area;
@@ -77,6 +104,7 @@ export interface Finding {
   fix?: Fix;
   /** Groups findings that share a subject (e.g. the target of internal @main references). */
   group?: string;
+  related?: RelatedLocation[];
 }
 
 /** A problem with the input (or with a check) that did not stop the audit. */

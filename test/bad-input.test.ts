@@ -11,7 +11,7 @@ const GOOD = yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '
 
 async function auditWith(files: Record<string, string | Uint8Array>) {
   const dir = await makeRepo({ '.github/workflows/good.yml': GOOD, ...files });
-  const { report } = await auditDirectory(dir, { identity: { owner: 'acme', name: 'widgets' } });
+  const { report } = await auditDirectory(dir, { checks: CHECKS, identity: { owner: 'acme', name: 'widgets' } });
   // The good workflow is always still audited.
   expect(report.findings.some((f) => f.file === '.github/workflows/good.yml' && f.check === 'unpinned-uses')).toBe(true);
   return report;
@@ -54,7 +54,7 @@ describe('bad input', () => {
       '.github/workflows/b.yml': yaml('on: [push, pull_request_target]', 'jobs: {}'),
       '.github/workflows/c.yml': yaml('on:', '  workflow_run:', '    workflows: [x]', 'jobs: {}'),
     });
-    const { model } = await auditDirectory(dir);
+    const { model } = await auditDirectory(dir, { checks: CHECKS });
     expect(model.workflows.map((w) => w.triggers.map((t) => t.event))).toEqual([['push'], ['push', 'pull_request_target'], ['workflow_run']]);
   });
 
@@ -85,7 +85,7 @@ describe('bad input', () => {
 
   it('a directory named like a workflow', async () => {
     const dir = await makeRepo({ '.github/workflows/good.yml': GOOD, '.github/workflows/dir.yml/inner.txt': 'x' });
-    const { report } = await auditDirectory(dir);
+    const { report } = await auditDirectory(dir, { checks: CHECKS });
     expect(report.errors).toContainEqual({ file: '.github/workflows/dir.yml', message: 'is a directory, not a file; skipped' });
   });
 
@@ -98,7 +98,7 @@ describe('bad input', () => {
     await symlink(path.join(dir, 'inside.yml'), path.join(dir, '.github/workflows/inside.yml'));
     await mkdir(path.join(outside, 'd'));
     await symlink(outside, path.join(dir, 'linked-dir'));
-    const { report } = await auditDirectory(dir);
+    const { report } = await auditDirectory(dir, { checks: CHECKS });
     expect(report.errors).toContainEqual({ file: '.github/workflows/out.yml', message: 'symlink points outside the repository; not followed' });
     expect(report.errors).toContainEqual({ file: '.github/workflows/dangling.yml', message: 'dangling symlink; skipped' });
     expect(report.findings.some((f) => f.file === '.github/workflows/inside.yml')).toBe(true);
@@ -107,7 +107,7 @@ describe('bad input', () => {
 
   it('.gitignore is respected', async () => {
     const dir = await makeRepo({ '.gitignore': 'build/\n', 'build/action.yml': yaml('runs:', '  using: composite', '  steps: [{uses: a/b@main}]'), '.github/workflows/good.yml': GOOD });
-    const { report } = await auditDirectory(dir);
+    const { report } = await auditDirectory(dir, { checks: CHECKS });
     expect(report.findings.some((f) => f.file.startsWith('build/'))).toBe(false);
   });
 

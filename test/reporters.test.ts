@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import Ajv from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { auditDirectory } from '../src/audit/audit.js';
+import { CHECKS } from '../src/registry.js';
 import { renderGithub } from '../src/reporters/github.js';
 import { renderJson } from '../src/reporters/json.js';
 import { renderMarkdown } from '../src/reporters/markdown.js';
@@ -27,7 +28,7 @@ async function sampleReport() {
     '.github/workflows/broken.yml': 'on: [',
     'path with space/action.yml': yaml('runs:', '  using: composite', '  steps:', '    - uses: actions/cache@v4'),
   });
-  return (await auditDirectory(dir, { identity: { owner: 'acme', name: 'widgets' }, label: 'acme/widgets' })).report;
+  return (await auditDirectory(dir, { checks: CHECKS, identity: { owner: 'acme', name: 'widgets' }, label: 'acme/widgets' })).report;
 }
 
 describe('reporters', () => {

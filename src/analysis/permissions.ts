@@ -6,7 +6,7 @@ import type { YamlFile } from '../model/yaml.js';
 
 export type JobNeeds = { known: true; scopes: Map<Scope, { level: 'read' | 'write'; why: Set<string> }> } | { known: false; why: string };
 
-export function jobNeeds(wf: Workflow, job: Job, actions: ActionModel[] = []): JobNeeds {
+export function jobNeeds(wf: Workflow, job: Job, actions: readonly ActionModel[] = []): JobNeeds {
   if (job.uses) return { known: false, why: 'it calls a reusable workflow, whose needs pipewarden does not read' };
   const scopes = new Map<Scope, { level: 'read' | 'write'; why: Set<string> }>();
   const grant = (g: Grant): void => {
@@ -26,7 +26,7 @@ export function jobNeeds(wf: Workflow, job: Job, actions: ActionModel[] = []): J
 }
 
 /** Adds a step's grants; returns why the step's needs are unknown, if they are. */
-function stepGrants(yaml: YamlFile, step: Step, grant: (g: Grant) => void, actions: ActionModel[], seen: Set<string>): string | undefined {
+function stepGrants(yaml: YamlFile, step: Step, grant: (g: Grant) => void, actions: readonly ActionModel[], seen: Set<string>): string | undefined {
   if (step.uses?.kind === 'docker') return undefined;
   if (step.uses?.kind === 'local') {
     // A local composite action needs what its own steps need.

@@ -1,5 +1,6 @@
 /** Recognises steps that publish images or release artifacts, and the attestations around them. */
 import { actionName, runsCommand } from './facts.js';
+import { NO_MEMO, type Memo } from './memo.js';
 import type { RepoModel } from '../model/repo.js';
 import type { Step, Workflow } from '../model/workflow.js';
 import { isMap, isSeq } from '../model/yaml.js';
@@ -49,8 +50,6 @@ export function isImagePushAction(step: Step): boolean {
   return push === 'true' || !!push?.includes('${{');
 }
 
-const publicationCache = new WeakMap<Workflow, Publication[]>();
-
 /** What the repository's GoReleaser configuration does beyond archives: images, signatures, SBOMs. */
 export interface GoReleaserFacts {
   images: boolean;
@@ -78,11 +77,13 @@ function runsGoReleaser(step: Step): boolean {
   return actionName(step) === 'goreleaser/goreleaser-action' || (!!step.run && runsCommand(step.run.value, /\bgoreleaser\b(?:\s+\S+)*\s+release\b/));
 }
 
-export function publications(wf: Workflow, goreleaser?: GoReleaserFacts): Publication[] {
-  const cached = goreleaser?.images ? undefined : publicationCache.get(wf);
-  if (cached) return cached;
+/** What a workflow publishes, once per audit (the GoReleaser facts are the repository's, so one answer per workflow). */
+export function publications(wf: Workflow, goreleaser?: GoReleaserFacts, memo: Memo = NO_MEMO): Publication[] {
+  return memo.get(goreleaser?.images ? 'publications+goreleaser' : 'publications', wf, () => findPublications(wf, goreleaser));
+}
+
+function findPublications(wf: Workflow, goreleaser?: GoReleaserFacts): Publication[] {
   const out: Publication[] = [];
-  if (!goreleaser?.images) publicationCache.set(wf, out);
   for (const job of wf.jobs) {
     for (const step of job.steps) {
       const name = actionName(step);

@@ -1,5 +1,6 @@
 /** Where workflows read `secrets.*`: the data behind the credential checks and `pipewarden secrets`. */
 import { PRIVILEGED_UNTRUSTED_EVENTS } from './facts.js';
+import { NO_MEMO, type Memo } from './memo.js';
 import type { RepoModel } from '../model/repo.js';
 import { expressionsIn, type Job, type Workflow } from '../model/workflow.js';
 import type { SourceRange } from '../types.js';
@@ -14,14 +15,13 @@ export interface SecretUse {
   range: SourceRange;
 }
 
-/** Every `secrets.X` read inside one job (GITHUB_TOKEN included; callers filter). */
-const usesCache = new WeakMap<Job, SecretUse[]>();
+/** Every `secrets.X` read inside one job (GITHUB_TOKEN included; callers filter), once per audit. */
+export function secretUsesInJob(wf: Workflow, job: Job, memo: Memo = NO_MEMO): SecretUse[] {
+  return memo.get('secret-uses', job, () => findSecretUses(wf, job));
+}
 
-export function secretUsesInJob(wf: Workflow, job: Job): SecretUse[] {
-  const cached = usesCache.get(job);
-  if (cached) return cached;
+function findSecretUses(wf: Workflow, job: Job): SecretUse[] {
   const out: SecretUse[] = [];
-  usesCache.set(job, out);
   for (const s of wf.yaml.strings(job.node)) {
     if (!s.value.includes('secrets')) continue;
     const stepIndex = job.steps.findIndex((st) => s.range && st.range.start <= s.range[0] && s.range[0] < st.range.end);
@@ -51,13 +51,13 @@ export interface CredentialMapEntry {
 }
 
 /** The credential-isolation picture: each secret read, where, reachable from which events, gated by which environment. */
-export function credentialMap(repo: RepoModel): CredentialMapEntry[] {
+export function credentialMap(repo: RepoModel, memo: Memo = NO_MEMO): CredentialMapEntry[] {
   const out: CredentialMapEntry[] = [];
   for (const wf of repo.workflows) {
     const triggers = wf.triggers.map((t) => t.event);
     const untrusted = triggers.filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e));
     for (const job of wf.jobs) {
-      for (const use of secretUsesInJob(wf, job)) {
+      for (const use of secretUsesInJob(wf, job, memo)) {
         if (isTokenSecret(use.name)) continue;
         out.push({
           secret: use.name,

@@ -1,18 +1,23 @@
-/** One audit: discover files, build the model, run the checks. Used by the CLI, the corpus runner and tests. */
-import type { Check } from './check.js';
+/**
+ * One audit: discover files, build the (immutable) model, gather the environment (GitHub
+ * look-ups, `go mod verify`), run the checks the caller chose. Used by the engine session, the
+ * corpus runner and tests. The audit knows nothing of the registry or the fix engine.
+ */
+import { defaultEnv, type AuditEnv } from '../analysis/env.js';
 import { usesSites } from '../analysis/facts.js';
-import { resolutionKey } from '../edits/pin.js';
-import type { Resolver, ResolveResult } from '../github/resolve.js';
-import { goModVerify } from '../loader/go-verify.js';
-import { discover, type DiscoveredRepo } from '../loader/discover.js';
-import { buildRepoModel, type RepoIdentity, type RepoModel } from '../model/repo.js';
-import { CHECKS } from '../registry.js';
-import type { AuditReport } from './report.js';
-import { runChecks } from './runner.js';
+import { Memo } from '../analysis/memo.js';
 import { credentialMap } from '../analysis/secrets.js';
+import { resolutionKey, type Resolver, type ResolveResult } from '../github/resolve.js';
+import { discover, type DiscoveredRepo } from '../loader/discover.js';
+import { goModVerify } from '../loader/go-verify.js';
+import { buildRepoModel, type RepoModel } from '../model/repo.js';
+import type { AuditError, Finding, Fix, RepoIdentity } from '../types.js';
+import type { Check } from './check.js';
+import type { AuditReport } from './report.js';
+import { runChecks, type RunOptions } from './runner.js';
 
-export interface AuditOptions {
-  checks?: readonly Check[];
+export interface AuditOptions extends RunOptions {
+  checks: readonly Check[];
   identity?: RepoIdentity;
   now?: Date;
   label?: string;
@@ -29,34 +34,45 @@ export interface AuditOptions {
 export interface Audit {
   report: AuditReport;
   model: RepoModel;
+  env: AuditEnv;
+  /** The fix of one of this audit's findings (built on request when the audit ran with lazy fixes). */
+  fixFor(finding: Finding): Fix | { refused: string } | undefined;
 }
 
-export async function auditDirectory(dir: string, opts: AuditOptions = {}): Promise<Audit> {
+export async function auditDirectory(dir: string, opts: AuditOptions): Promise<Audit> {
   return auditDiscovered(await discover(dir, opts.exclude), opts);
 }
 
 /** Audits files already read (the fix engine passes edited copies through here). */
-export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOptions = {}): Promise<Audit> {
-  const model = buildRepoModel(discovered, opts.identity, opts.now ?? new Date(), opts.owner ? { owner: opts.owner } : {});
+export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOptions): Promise<Audit> {
+  const model = buildRepoModel(discovered, opts.identity);
+  const envErrors: AuditError[] = [];
+  let goVerify;
   if (opts.go) {
     const mods = discovered.files.filter((f) => f.kind === 'go-mod').map((f) => f.path);
     const verified = await goModVerify(discovered.root, mods);
-    if ('error' in verified) model.errors.push({ file: '.', message: verified.error });
-    else model.goVerify = verified;
+    if ('error' in verified) envErrors.push({ file: '.', message: verified.error });
+    else goVerify = verified;
   }
-  if (opts.resolver) model.resolutions = await resolveAll(model, opts.resolver);
-  const checks = opts.checks ?? CHECKS;
-  const { findings, errors } = runChecks(model, checks);
+  const env = defaultEnv({
+    now: opts.now ?? new Date(),
+    resolutions: opts.resolver ? await resolveAll(model, opts.resolver) : new Map(),
+    ...(goVerify ? { goVerify } : {}),
+    settings: opts.owner ? { owner: opts.owner } : {},
+  });
+  const { findings, errors, fixFor } = runChecks(model, env, opts.checks, opts);
   return {
     model,
+    env,
+    fixFor,
     report: {
       target: opts.label ?? discovered.root,
       ...(opts.identity ? { identity: opts.identity } : {}),
       findings,
-      errors: [...model.errors, ...errors],
-      checks: checks.map((c) => c.meta),
+      errors: [...model.errors, ...envErrors, ...errors],
+      checks: opts.checks.map((c) => c.meta),
       filesScanned: discovered.files.length,
-      secrets: credentialMap(model),
+      secrets: credentialMap(model, new Memo()),
       workflows: model.workflows.length,
       actions: model.actions.length,
     },

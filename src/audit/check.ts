@@ -1,9 +1,17 @@
 /**
- * The check interface, in the spirit of ESLint rules: metadata plus a function from the
- * repository model to findings. Checks report source ranges; rendering happens later.
+ * The check interface, in the spirit of ESLint rules and zizmor's audits: metadata plus hooks.
+ * A check either walks the repository itself (`run`, for whole-repository questions such as
+ * "is there a SECURITY.md") or declares visitor hooks and lets the runner do the walk:
+ * `workflow`, `job`, `step` (job steps and composite-action steps alike), `action`, `file`.
+ * Checks report source ranges; rendering happens later.
  */
+import type { AuditEnv } from '../analysis/env.js';
+import type { Memo } from '../analysis/memo.js';
+import type { RepoFile } from '../loader/discover.js';
 import type { RepoModel } from '../model/repo.js';
-import type { Area, Confidence, Finding, Fix, Severity, SourceRange } from '../types.js';
+import type { ActionModel, Job, Step, Workflow } from '../model/workflow.js';
+import type { YamlFile } from '../model/yaml.js';
+import type { Area, Confidence, Fix, Severity, SourceRange } from '../types.js';
 
 export interface CheckMeta {
   id: string;
@@ -22,52 +30,57 @@ export interface CheckMeta {
   fixable: boolean;
 }
 
+/** A fix, the reason there is none, or nothing to say. */
+export type FixResult = Fix | { refused: string } | undefined;
+
 export interface Report {
   file: string;
   range: SourceRange;
+  /** Stable kind of message within the check (see Finding.messageId); the check id is prefixed. */
+  messageId: string;
   message: string;
   severity?: Severity;
   confidence?: Confidence;
   remediation?: string;
-  fix?: Fix;
+  /**
+   * The fix: built now, or a function the runner calls only when someone needs the fix (fixing,
+   * JSON output, the views' diffs). A refusal's reason is appended to the remediation.
+   */
+  fix?: FixResult | (() => FixResult);
+  /** Appended to a refusal's reason: what happens instead. */
+  refusedSuffix?: string;
   group?: string;
+  related?: Array<{ file: string; range: SourceRange; note: string }>;
 }
 
 export interface CheckContext {
   repo: RepoModel;
+  env: AuditEnv;
+  /** Facts derived once per audit and shared between checks. */
+  memo: Memo;
   report(r: Report): void;
+}
+
+/** Where a step stands: in a workflow job, or in a composite action. */
+export interface StepSite {
+  file: string;
+  yaml: YamlFile;
+  /** The step list the step belongs to. */
+  steps: Step[];
+  /** Document path of that list (`jobs.<id>.steps` or `runs.steps`). */
+  stepsPath: Array<string | number>;
+  workflow?: Workflow;
+  job?: Job;
+  action?: ActionModel;
 }
 
 export interface Check {
   meta: CheckMeta;
-  run(ctx: CheckContext): void;
-}
-
-export function toFinding(meta: CheckMeta, r: Report): Finding {
-  return {
-    check: meta.id,
-    severity: r.severity ?? meta.severity,
-    confidence: r.confidence ?? 'high',
-    area: meta.area,
-    file: r.file,
-    line: r.range.line,
-    column: r.range.column,
-    endLine: r.range.endLine,
-    endColumn: r.range.endColumn,
-    message: r.message,
-    remediation: r.remediation ?? meta.howToFix,
-    fixable: meta.fixable && r.fix !== undefined,
-    ...(r.fix ? { fix: r.fix } : {}),
-    ...(r.group ? { group: r.group } : {}),
-  };
-}
-
-/**
- * What a report carries for a fix attempt: the fix, or the check's how-to-fix text followed by
- * why no fix was made (`suffix` adds what happens instead).
- */
-export function fixOrReason(meta: CheckMeta, result: Fix | { refused: string } | undefined, suffix = ''): Pick<Report, 'fix' | 'remediation'> {
-  if (!result) return {};
-  if ('refused' in result) return { remediation: `${meta.howToFix} Not fixed automatically: ${result.refused}${suffix}.` };
-  return { fix: result };
+  /** Whole-repository checks. */
+  run?(ctx: CheckContext): void;
+  workflow?(wf: Workflow, ctx: CheckContext): void;
+  job?(job: Job, wf: Workflow, ctx: CheckContext): void;
+  step?(step: Step, site: StepSite, ctx: CheckContext): void;
+  action?(action: ActionModel, ctx: CheckContext): void;
+  file?(file: RepoFile, ctx: CheckContext): void;
 }

@@ -1,27 +1,166 @@
-/** Runs checks over a repository model; a check that throws reports its own error and the rest go on. */
-import { toFinding, type Check } from './check.js';
+/**
+ * Runs checks over a repository model. Whole-repository checks run as they are; visitor checks
+ * get one shared walk (workflow -> job -> step, action -> step, file), so no check repeats the
+ * loops. A check that throws reports its own error once and takes no further part; the rest go on.
+ */
+import { createHash } from 'node:crypto';
+import type { AuditEnv } from '../analysis/env.js';
+import { Memo } from '../analysis/memo.js';
 import type { RepoModel } from '../model/repo.js';
-import type { AuditError, Finding } from '../types.js';
+import type { AuditError, Finding, Fix } from '../types.js';
+import type { Check, CheckContext, FixResult, Report, StepSite } from './check.js';
 
 export interface RunResult {
   findings: Finding[];
   errors: AuditError[];
+  /** The fix of a finding from this run, built on first request; `refused` says why there is none. */
+  fixFor(finding: Finding): Fix | { refused: string } | undefined;
 }
 
-export function runChecks(repo: RepoModel, checks: readonly Check[]): RunResult {
-  const findings: Finding[] = [];
+export interface RunOptions {
+  /**
+   * `eager` builds every fix now (the finding's `fix` and remediation are final); `lazy` leaves
+   * them to `fixFor`, for callers that need few of them (the fix engine's re-audits).
+   */
+  fixes?: 'eager' | 'lazy';
+}
+
+type FixSource = Report['fix'];
+
+export function runChecks(repo: RepoModel, env: AuditEnv, checks: readonly Check[], opts: RunOptions = {}): RunResult {
+  const memo = new Memo();
   const errors: AuditError[] = [];
-  for (const check of checks) {
+  const lazy = new Map<Finding, { source: FixSource; suffix: string; remediation: string }>();
+  const resolved = new Map<Finding, FixResult>();
+  const perCheck = checks.map((check) => {
     const own: Finding[] = [];
+    const ctx: CheckContext = {
+      repo,
+      env,
+      memo,
+      report: (r) => {
+        const finding = toFinding(check, r, repo);
+        if (opts.fixes === 'lazy' && typeof r.fix === 'function') {
+          lazy.set(finding, { source: r.fix, suffix: r.refusedSuffix ?? '', remediation: finding.remediation });
+          finding.fixable = check.meta.fixable;
+        } else settleFix(check, finding, r.fix, r.refusedSuffix ?? '', resolved);
+        own.push(finding);
+      },
+    };
+    return { check, ctx, own, failed: false };
+  });
+  const call = (entry: (typeof perCheck)[number], hook: (c: Check, ctx: CheckContext) => void): void => {
+    if (entry.failed) return;
     try {
-      check.run({ repo, report: (r) => own.push(toFinding(check.meta, r)) });
-      findings.push(...own);
+      hook(entry.check, entry.ctx);
     } catch (err) {
-      errors.push({ file: '.', check: check.meta.id, message: `check ${check.meta.id} failed: ${(err as Error).message}` });
+      entry.failed = true;
+      entry.own.length = 0;
+      errors.push({ file: '.', check: entry.check.meta.id, message: `check ${entry.check.meta.id} failed: ${(err as Error).message}` });
+    }
+  };
+  const having = (hook: keyof Check) => perCheck.filter((e) => typeof e.check[hook] === 'function');
+  for (const e of having('run')) call(e, (c, ctx) => c.run!(ctx));
+  const wfHooks = having('workflow');
+  const jobHooks = having('job');
+  const stepHooks = having('step');
+  const actionHooks = having('action');
+  const fileHooks = having('file');
+  if (wfHooks.length || jobHooks.length || stepHooks.length) {
+    for (const wf of repo.workflows) {
+      for (const e of wfHooks) call(e, (c, ctx) => c.workflow!(wf, ctx));
+      for (const job of wf.jobs) {
+        for (const e of jobHooks) call(e, (c, ctx) => c.job!(job, wf, ctx));
+        if (!stepHooks.length) continue;
+        const site: StepSite = { file: wf.file, yaml: wf.yaml, steps: job.steps, stepsPath: ['jobs', job.id, 'steps'], workflow: wf, job };
+        for (const step of job.steps) for (const e of stepHooks) call(e, (c, ctx) => c.step!(step, site, ctx));
+      }
     }
   }
+  if (actionHooks.length || stepHooks.length) {
+    for (const action of repo.actions) {
+      for (const e of actionHooks) call(e, (c, ctx) => c.action!(action, ctx));
+      const site: StepSite = { file: action.file, yaml: action.yaml, steps: action.steps, stepsPath: ['runs', 'steps'], action };
+      for (const step of action.steps) for (const e of stepHooks) call(e, (c, ctx) => c.step!(step, site, ctx));
+    }
+  }
+  if (fileHooks.length) for (const file of repo.files) for (const e of fileHooks) call(e, (c, ctx) => c.file!(file, ctx));
+  const findings = perCheck.flatMap((e) => e.own);
   findings.sort(compareFindings);
-  return { findings, errors };
+  const seen = new Map<string, number>();
+  for (const f of findings) {
+    const n = seen.get(f.fingerprint) ?? 0;
+    seen.set(f.fingerprint, n + 1);
+    f.fingerprint = `${f.fingerprint}.${n}`;
+  }
+  return {
+    findings,
+    errors,
+    fixFor(finding) {
+      if (resolved.has(finding)) return resolved.get(finding);
+      const pending = lazy.get(finding);
+      if (!pending) return finding.fix;
+      const check = checks.find((c) => c.meta.id === finding.check)!;
+      let result: FixResult;
+      try {
+        result = typeof pending.source === 'function' ? pending.source() : pending.source;
+      } catch (err) {
+        result = { refused: `building the fix failed: ${(err as Error).message}` };
+      }
+      finding.remediation = pending.remediation;
+      settleFix(check, finding, result, pending.suffix, resolved);
+      lazy.delete(finding);
+      return resolved.get(finding);
+    },
+  };
+}
+
+/** Builds the fix (when it is a function) and records it, or the reason there is none, on the finding. */
+function settleFix(check: Check, finding: Finding, source: FixSource, suffix: string, resolved: Map<Finding, FixResult>): void {
+  let result: FixResult;
+  try {
+    result = typeof source === 'function' ? source() : source;
+  } catch (err) {
+    result = { refused: `building the fix failed: ${(err as Error).message}` };
+  }
+  resolved.set(finding, result);
+  if (result && 'refused' in result) {
+    finding.remediation = `${check.meta.howToFix} Not fixed automatically: ${result.refused}${suffix}.`;
+    finding.fixable = false;
+  } else if (result) {
+    finding.fix = result;
+    finding.fixable = check.meta.fixable;
+  } else finding.fixable = false;
+}
+
+function toFinding(check: Check, r: Report, repo: RepoModel): Finding {
+  const meta = check.meta;
+  const messageId = `${meta.id}/${r.messageId}`;
+  return {
+    check: meta.id,
+    messageId,
+    fingerprint: fingerprintBase(r.file, messageId, repo.file(r.file)?.text.slice(r.range.start, r.range.end) ?? ''),
+    severity: r.severity ?? meta.severity,
+    confidence: r.confidence ?? 'high',
+    area: meta.area,
+    file: r.file,
+    line: r.range.line,
+    column: r.range.column,
+    endLine: r.range.endLine,
+    endColumn: r.range.endColumn,
+    message: r.message,
+    remediation: r.remediation ?? meta.howToFix,
+    fixable: false,
+    ...(r.group ? { group: r.group } : {}),
+    ...(r.related?.length
+      ? { related: r.related.map((l) => ({ file: l.file, line: l.range.line, column: l.range.column, endLine: l.range.endLine, endColumn: l.range.endColumn, note: l.note })) }
+      : {}),
+  };
+}
+
+/** The line-independent part of a fingerprint (see Finding.fingerprint). */
+export function fingerprintBase(file: string, messageId: string, snippet: string): string {
+  return createHash('sha256').update(`${file}\0${messageId}\0${snippet.replace(/\s+/g, ' ').trim()}`).digest('hex').slice(0, 16);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -1,13 +1,14 @@
 /** Rewrites a workflow's token permissions to `contents: read` at the top and each job's least privilege. */
 import type { ActionModel, Job, Workflow } from '../model/workflow.js';
 import { jobNeeds, needsMoreThanRead, permissionLines } from '../analysis/permissions.js';
+import { NO_MEMO, type Memo } from '../analysis/memo.js';
 import type { Fix, TextEdit } from '../types.js';
 import { eolOf, lineStart } from './text.js';
 import { addMapEntry, indentUnit } from './yaml-edit.js';
 import { isMap, type Node, type YAMLMap } from '../model/yaml.js';
 
 /** Jobs whose token needs cannot be derived, with why (jobs with their own permissions are left alone). */
-export function unknownJobs(wf: Workflow, actions: ActionModel[]): Array<{ job: Job; why: string }> {
+export function unknownJobs(wf: Workflow, actions: readonly ActionModel[]): Array<{ job: Job; why: string }> {
   return wf.jobs.flatMap((job) => {
     if (job.permissions) return [];
     const needs = jobNeeds(wf, job, actions);
@@ -15,18 +16,13 @@ export function unknownJobs(wf: Workflow, actions: ActionModel[]): Array<{ job: 
   });
 }
 
-const planned = new WeakMap<Workflow, Fix | { refused: string }>();
-
-/** missing-permissions and excessive-permissions ask for the same rewrite; it is worked out once. */
-export function leastPrivilegeFix(wf: Workflow, actions: ActionModel[], title: string): Fix | { refused: string } {
-  const cached = planned.get(wf);
-  if (cached) return 'refused' in cached ? cached : { ...cached, title };
-  const fix = planLeastPrivilege(wf, actions, title);
-  planned.set(wf, fix);
-  return fix;
+/** missing-permissions and excessive-permissions ask for the same rewrite; it is worked out once per audit. */
+export function leastPrivilegeFix(wf: Workflow, actions: readonly ActionModel[], title: string, memo: Memo = NO_MEMO): Fix | { refused: string } {
+  const fix = memo.get('least-privilege', wf, () => planLeastPrivilege(wf, actions, title));
+  return 'refused' in fix ? fix : { ...fix, title };
 }
 
-function planLeastPrivilege(wf: Workflow, actions: ActionModel[], title: string): Fix | { refused: string } {
+function planLeastPrivilege(wf: Workflow, actions: readonly ActionModel[], title: string): Fix | { refused: string } {
   const unknown = unknownJobs(wf, actions);
   if (unknown.length) return { refused: unknown.map((u) => `job \`${u.job.id}\`: ${u.why}`).join('; ') };
   const yaml = wf.yaml;
@@ -54,7 +50,7 @@ function planLeastPrivilege(wf: Workflow, actions: ActionModel[], title: string)
 }
 
 /** A job-level `write-all` replaced by the job's least privilege. */
-export function jobPermissionsFix(wf: Workflow, job: Job, actions: ActionModel[]): Fix | { refused: string } {
+export function jobPermissionsFix(wf: Workflow, job: Job, actions: readonly ActionModel[]): Fix | { refused: string } {
   const needs = jobNeeds(wf, job, actions);
   if (!needs.known) return { refused: `job \`${job.id}\`: ${needs.why}` };
   const entry = wf.yaml.entry(job.node, 'permissions')!;

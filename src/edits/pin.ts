@@ -1,18 +1,14 @@
 /** The pinning fix: `uses: owner/repo@ref` becomes `uses: owner/repo@<sha> # <version>`, quoting kept. */
 import type { UsesSite } from '../analysis/facts.js';
-import type { Resolution } from '../github/resolve.js';
-import type { RepoModel } from '../model/repo.js';
+import type { AuditEnv } from '../analysis/env.js';
+import { resolutionKey, type Resolution } from '../github/resolve.js';
 import type { Fix, TextEdit } from '../types.js';
 
-export function resolutionKey(owner: string, repo: string, ref: string): string {
-  return `${owner}/${repo}@${ref}`.toLowerCase();
-}
-
 /** The fix for a site, the reason there is none, or undefined when nothing was looked up. */
-export function pinFix(repo: RepoModel, site: UsesSite): Fix | { refused: string } | undefined {
+export function pinFix(env: AuditEnv, site: UsesSite): Fix | { refused: string } | undefined {
   const u = site.uses;
   if (!u.owner || !u.repo || !u.ref) return undefined;
-  const result = repo.resolutions?.get(resolutionKey(u.owner, u.repo, u.ref));
+  const result = env.resolutions.get(resolutionKey(u.owner, u.repo, u.ref));
   if (!result) return undefined;
   if ('error' in result) return { refused: result.error };
   if (!u.inner) return { refused: 'the value is written with escapes; pin it by hand' };

@@ -43,12 +43,18 @@ export async function planFixes(discovered: DiscoveredRepo, opts: FixOptions): P
   // message with others); keyed by finding and line text so each is reported once.
   const failed = new Map<string, FixOutcome>();
   const failKey = (f: Finding): string => `${identity(f)}\0${lineText(current.get(f.file), f.line)}`;
+  // Re-audits build fixes only for the findings that become candidates (most verification
+  // audits need none at all).
+  opts = { ...opts, fixes: 'lazy' };
   let audit = await auditDiscovered(withTexts(discovered, current), opts);
   let deferred: Array<{ finding: Finding; fix: Fix }> = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const candidates = audit.report.findings.filter(
-      (f) => f.fix && (opts.include === 'all' || f.fix.safety === 'safe') && !failed.has(failKey(f)) && !touchesProtected(f.fix, opts.protectedFiles),
-    );
+    const source = audit;
+    const candidates = audit.report.findings.filter((f) => {
+      if (!f.fixable || failed.has(failKey(f))) return false;
+      const fix = source.fixFor(f);
+      return !!fix && !('refused' in fix) && (opts.include === 'all' || fix.safety === 'safe') && !touchesProtected(fix, opts.protectedFiles);
+    });
     deferred = [];
     if (candidates.length === 0) break;
     let progressed = false;
@@ -105,9 +111,13 @@ export async function planFixes(discovered: DiscoveredRepo, opts: FixOptions): P
   return { files, outcomes };
 }
 
-/** The same finding across re-audits: offsets move, the check, file and message do not. */
+/**
+ * The kind of a finding across re-audits: check, file and message id (offsets move, and another
+ * fix may shift the text under a finding's range). Verification counts findings per kind: a
+ * fix must lower its kind's count by the findings it fixes and raise no count.
+ */
 function identity(f: Finding): string {
-  return `${f.check}\0${f.file}\0${f.message}`;
+  return `${f.check}\0${f.file}\0${f.messageId}`;
 }
 
 function lineText(text: string | undefined, line: number): string {
@@ -206,7 +216,10 @@ async function verify(
     if ((now.get(key) ?? 0) > (was.get(key) ?? 0) - fixed) return { problem: 'the finding is still reported after the fix' };
   }
   for (const [key, n] of now) {
-    if (n > (was.get(key) ?? 0)) return { problem: `the fix introduces a new finding: ${key.split('\0')[0]}: ${key.split('\0')[2]}` };
+    if (n > (was.get(key) ?? 0)) {
+      const added = audit.report.findings.find((f) => identity(f) === key)!;
+      return { problem: `the fix introduces a new finding: ${added.check}: ${added.message}` };
+    }
   }
   return { audit };
 }

@@ -7,7 +7,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { RepoIdentity } from '../model/repo.js';
+import type { RepoIdentity } from '../types.js';
 
 export interface ResolvedTarget {
   dir: string;

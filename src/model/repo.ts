@@ -1,45 +1,38 @@
-/** The repository model every check reads: parsed workflows and actions, plus the raw policy files. */
+/**
+ * The repository model every check reads: parsed workflows and actions, plus the raw policy
+ * files. Built once from the files and never changed afterwards; what the run knows besides the
+ * files (clock, look-ups, settings) travels beside it as the AuditEnv.
+ */
 import type { DiscoveredRepo, FileKind, RepoFile } from '../loader/discover.js';
 import { member, parseJsonish, type JsonDoc } from './jsonish.js';
-import type { GoVerifyResult } from '../loader/go-verify.js';
-import type { ResolveResult } from '../github/resolve.js';
-import type { AuditError } from '../types.js';
+import type { AuditError, RepoIdentity } from '../types.js';
 import { buildAction, buildWorkflow, type ActionModel, type Workflow } from './workflow.js';
 import { YamlFile } from './yaml.js';
 
-export interface RepoIdentity {
-  owner: string;
-  name: string;
-}
-
-export interface RepoSettings {
-  owner?: string;
-}
+export type { RepoIdentity };
 
 export interface RepoModel {
-  root: string;
-  identity?: RepoIdentity;
-  workflows: Workflow[];
-  actions: ActionModel[];
-  files: RepoFile[];
-  vendorDirs: string[];
+  readonly root: string;
+  readonly identity?: RepoIdentity;
+  readonly workflows: readonly Workflow[];
+  readonly actions: readonly ActionModel[];
+  readonly files: readonly RepoFile[];
+  readonly vendorDirs: readonly string[];
   /** Renovate configurations that parsed (a package.json's "renovate" key included). */
-  renovate: JsonDoc[];
+  readonly renovate: readonly JsonDoc[];
   /** Other YAML files (Dependabot, SECURITY-INSIGHTS, dco.yml, .goreleaser.yml) that parsed, by kind. */
   yamlOfKind(kind: FileKind): YamlFile[];
-  errors: AuditError[];
-  /** GitHub look-ups of `owner/repo@ref` (lower-case keys), made before checks run when fixing. */
-  resolutions?: Map<string, ResolveResult>;
-  /** Results of `go mod verify` per go.mod path, when --go asked for them. */
-  goVerify?: Map<string, GoVerifyResult>;
-  /** Choices the user made that fixes need (e.g. --owner for a new CODEOWNERS rule). */
-  settings: RepoSettings;
-  /** The date checks compare against (injectable so date-dependent checks are deterministic). */
-  now: Date;
+  /**
+   * Problems with the input. Filled while the model is built, and by the YAML layer when a
+   * check's walk meets an alias bomb deeper in a file.
+   */
+  readonly errors: AuditError[];
   filesOfKind(kind: FileKind): RepoFile[];
+  /** The file at a repository-relative path, if it was read. */
+  file(path: string): RepoFile | undefined;
 }
 
-export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentity | undefined, now: Date, settings: RepoSettings = {}): RepoModel {
+export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentity | undefined): RepoModel {
   const errors: AuditError[] = [...discovered.errors];
   const workflows: Workflow[] = [];
   const actions: ActionModel[] = [];
@@ -71,7 +64,8 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
       yaml.error(null, `could not be modelled: ${(err as Error).message}`);
     }
   }
-  return {
+  const byPath = new Map(discovered.files.map((f) => [f.path, f]));
+  const model: RepoModel = {
     root: discovered.root,
     ...(identity ? { identity } : {}),
     workflows,
@@ -81,8 +75,8 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
     renovate,
     yamlOfKind: (kind) => yamlFiles.filter((y) => y.kind === kind).map((y) => y.yaml),
     errors,
-    now,
-    settings,
     filesOfKind: (kind) => discovered.files.filter((f) => f.kind === kind),
+    file: (path) => byPath.get(path),
   };
+  return Object.freeze(model);
 }
