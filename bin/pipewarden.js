@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point: everything lives in the compiled engine; nothing is thrown past this line.
-import { main } from '../dist/src/cli.js';
+import { main } from '../dist/src/cli/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

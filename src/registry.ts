@@ -5,6 +5,7 @@ import { dependabotInsecureExecution } from '../checks/dependabot-insecure-execu
 import { dependabotNoActions } from '../checks/dependabot-no-actions.js';
 import { dependabotNoCooldown } from '../checks/dependabot-no-cooldown.js';
 import { excessivePermissions } from '../checks/excessive-permissions.js';
+import { expiredSuppression } from '../checks/expired-suppression.js';
 import { goSumMissing } from '../checks/go-sum-missing.js';
 import { missingPermissions } from '../checks/missing-permissions.js';
 import { missingProvenance } from '../checks/missing-provenance.js';
@@ -74,6 +75,7 @@ export const CHECKS: readonly Check[] = [
   noSecurityInsights,
   codeownersMissingWorkflows,
   noDco,
+  expiredSuppression,
 ];
 
 export function findCheck(id: string): Check | undefined {

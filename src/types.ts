@@ -105,6 +105,10 @@ export interface Finding {
   /** Groups findings that share a subject (e.g. the target of internal @main references). */
   group?: string;
   related?: RelatedLocation[];
+  /** Set when a maintainer accepted the finding (config entry or inline comment). */
+  suppression?: { kind: 'external' | 'inSource'; justification: string; source: string; expires?: string };
+  /** In the --baseline: reported, but not counted toward --fail-on. */
+  baseline?: boolean;
 }
 
 /** A problem with the input (or with a check) that did not stop the audit. */

@@ -41,7 +41,7 @@ describe('pipewarden CLI', () => {
     const none = await pipewarden([GAPPY, '--fail-on', 'none']);
     expect(none.exitCode).toBe(0);
     const clean = await pipewarden([CLEAN, '--fail-on', 'low']);
-    expect(clean.stdout).toContain('No findings');
+    expect(clean.stdout).toContain('no findings');
     expect(clean.exitCode).toBe(0);
   });
 

@@ -71,11 +71,15 @@ describe('reporters', () => {
     for (const line of out.trimEnd().split('\n')) expect(line.startsWith('::')).toBe(true);
   });
 
-  it('text groups findings by file and counts internal references per target', async () => {
+  it('text leads with counts and the fix-first list, orders by priority and collapses repeats', async () => {
     const out = renderText(await sampleReport(), false);
-    expect(out).toMatch(/^\.github\/workflows\/ci\.yml$/m);
-    expect(out).toContain('2 × acme/tools/setup@main');
-    expect(out).toMatch(/\d+ findings: 1 critical/);
+    expect(out).toMatch(/^pipewarden: acme\/widgets {2}\d+ findings: 1 critical/);
+    expect(out).toMatch(/^Fix first:\n {2}1\. critical \.github\/workflows\/ci\.yml:8 /m);
+    // Severity sections in order, critical first.
+    const sections = [...out.matchAll(/^(CRITICAL|HIGH|MEDIUM|LOW|INFO) \(\d+\)$/gm)].map((m) => m[1]);
+    expect(sections[0]).toBe('CRITICAL');
+    expect(sections).toEqual([...sections].sort((a, b) => ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'].indexOf(a!) - ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'].indexOf(b!)));
+    expect(out).toMatch(/^ {2}2 × acme\/tools\/setup@main/m);
     expect(out).not.toMatch(/\u001b\[/);
     expect(renderText(await sampleReport(), true)).toMatch(/\u001b\[/);
   });

@@ -3,6 +3,7 @@
  * results and the user's choices. Passed beside the (immutable) model, never stored in it, so
  * the same model can be audited again under another environment.
  */
+import type { PipewardenConfig } from '../config/config.js';
 import type { ResolveResult } from '../github/resolve.js';
 import type { GoVerifyResult } from '../loader/go-verify.js';
 
@@ -19,6 +20,8 @@ export interface AuditEnv {
   /** Results of `go mod verify` per go.mod path, when --go asked for them. */
   readonly goVerify?: ReadonlyMap<string, GoVerifyResult>;
   readonly settings: AuditSettings;
+  /** The repository's .pipewarden.yml, when it has one (the expired-suppression check reads it). */
+  readonly config?: PipewardenConfig;
 }
 
 export function defaultEnv(overrides: Partial<AuditEnv> = {}): AuditEnv {

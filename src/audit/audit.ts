@@ -8,6 +8,7 @@ import { usesSites } from '../analysis/facts.js';
 import { Memo } from '../analysis/memo.js';
 import { credentialMap } from '../analysis/secrets.js';
 import { resolutionKey, type Resolver, type ResolveResult } from '../github/resolve.js';
+import type { PipewardenConfig } from '../config/config.js';
 import { discover, type DiscoveredRepo } from '../loader/discover.js';
 import { goModVerify } from '../loader/go-verify.js';
 import { buildRepoModel, type RepoModel } from '../model/repo.js';
@@ -15,6 +16,7 @@ import type { AuditError, Finding, Fix, RepoIdentity } from '../types.js';
 import type { Check } from './check.js';
 import type { AuditReport } from './report.js';
 import { runChecks, type RunOptions } from './runner.js';
+import { applySuppressions } from './suppressions.js';
 
 export interface AuditOptions extends RunOptions {
   checks: readonly Check[];
@@ -29,6 +31,10 @@ export interface AuditOptions extends RunOptions {
   owner?: string;
   /** Also run `go mod verify` locally (network off) for every go.mod. */
   go?: boolean;
+  /** .pipewarden.yml: disabled checks, severity remaps, ignore entries. */
+  config?: PipewardenConfig;
+  /** Fingerprints of accepted findings (--baseline). */
+  baseline?: ReadonlySet<string>;
 }
 
 export interface Audit {
@@ -59,8 +65,24 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
     resolutions: opts.resolver ? await resolveAll(model, opts.resolver) : new Map(),
     ...(goVerify ? { goVerify } : {}),
     settings: opts.owner ? { owner: opts.owner } : {},
+    ...(opts.config ? { config: opts.config } : {}),
   });
-  const { findings, errors, fixFor } = runChecks(model, env, opts.checks, opts);
+  const checks = opts.config?.disabled.size ? opts.checks.filter((c) => !opts.config!.disabled.has(c.meta.id)) : opts.checks;
+  const run = runChecks(model, env, checks, opts);
+  const { errors, fixFor } = run;
+  let findings = run.findings;
+  let suppressed: Finding[] = [];
+  let unusedSuppressions: AuditReport['unusedSuppressions'] = [];
+  if (opts.config) {
+    const remap = opts.config.severity;
+    if (remap.size) for (const f of findings) f.severity = remap.get(f.check) ?? f.severity;
+    const result = applySuppressions(findings, model, opts.config, env.now, new Set(checks.map((c) => c.meta.id)));
+    findings = result.active;
+    suppressed = result.suppressed;
+    unusedSuppressions = result.unused.map((e) => ({ check: e.check, source: `${e.source.file}:${e.source.line}`, reason: e.reason }));
+    errors.push(...result.errors);
+  }
+  if (opts.baseline) for (const f of findings) if (opts.baseline.has(f.fingerprint)) f.baseline = true;
   return {
     model,
     env,
@@ -69,8 +91,10 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
       target: opts.label ?? discovered.root,
       ...(opts.identity ? { identity: opts.identity } : {}),
       findings,
+      suppressed,
+      unusedSuppressions,
       errors: [...model.errors, ...envErrors, ...errors],
-      checks: opts.checks.map((c) => c.meta),
+      checks: checks.map((c) => c.meta),
       filesScanned: discovered.files.length,
       secrets: credentialMap(model, new Memo()),
       workflows: model.workflows.length,

@@ -7,7 +7,12 @@ import { SEVERITIES, type AuditError, type Finding, type Severity } from '../typ
 export interface AuditReport {
   target: string;
   identity?: RepoIdentity;
+  /** Findings that count (baseline ones included, marked). */
   findings: Finding[];
+  /** Findings a config entry or inline comment accepted, each with its `suppression`. */
+  suppressed: Finding[];
+  /** Config ignore entries that matched nothing this run. */
+  unusedSuppressions: Array<{ check: string; source: string; reason: string }>;
   errors: AuditError[];
   /** The checks that ran, for rule metadata. */
   checks: CheckMeta[];

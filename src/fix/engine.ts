@@ -31,6 +31,8 @@ export interface FixOptions extends AuditOptions {
   include: 'safe' | 'all';
   /** Files the engine must not touch (uncommitted changes without --force). */
   protectedFiles?: Set<string>;
+  /** Only the findings a person chose (the views' queue); by default every fixable finding. */
+  select?: (finding: Finding) => boolean;
 }
 
 const MAX_PASSES = 10;
@@ -51,7 +53,7 @@ export async function planFixes(discovered: DiscoveredRepo, opts: FixOptions): P
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const source = audit;
     const candidates = audit.report.findings.filter((f) => {
-      if (!f.fixable || failed.has(failKey(f))) return false;
+      if (!f.fixable || failed.has(failKey(f)) || (opts.select && !opts.select(f))) return false;
       const fix = source.fixFor(f);
       return !!fix && !('refused' in fix) && (opts.include === 'all' || fix.safety === 'safe') && !touchesProtected(fix, opts.protectedFiles);
     });

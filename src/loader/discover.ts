@@ -22,7 +22,8 @@ export type FileKind =
   | 'goreleaser'
   | 'go-mod'
   | 'go-sum'
-  | 'vendor-modules';
+  | 'vendor-modules'
+  | 'pipewarden-config';
 
 export interface RepoFile {
   /** Repository-relative, forward slashes. */
@@ -73,6 +74,7 @@ export function classify(rel: string): FileKind | undefined {
   if (SECURITY_INSIGHTS.test(rel)) return 'security-insights';
   if (CODEOWNERS.test(rel)) return 'codeowners';
   if (rel === '.github/dco.yml') return 'dco';
+  if (/^(?:\.github\/pipewarden|\.pipewarden)\.ya?ml$/.test(rel)) return 'pipewarden-config';
   if (/^\.github\/maintainers-little-helper\.ya?ml$/.test(rel)) return 'maintainers-little-helper';
   if (/^\.goreleaser\.ya?ml$/.test(rel)) return 'goreleaser';
   if (!isUnderVendor(rel)) {

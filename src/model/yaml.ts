@@ -125,6 +125,43 @@ export class YamlFile {
     }
   }
 
+  /** The document path of the innermost node at an offset (`['jobs', 'build', 'steps', 2, 'uses']`). */
+  pathAt(offset: number): Array<string | number> {
+    const out: Array<string | number> = [];
+    let node = this.root;
+    const inside = (n: { range?: [number, number, number] | null } | null | undefined): boolean => !!n?.range && n.range[0] <= offset && offset < Math.max(n.range[1], n.range[0] + 1);
+    for (let depth = 0; node && depth < 200; depth++) {
+      let next: Node | null = null;
+      if (isMap(node)) {
+        for (const { key, keyNode, value } of this.entries(node)) {
+          if (inside(keyNode) || inside(value)) {
+            out.push(key);
+            next = inside(value) ? value : null;
+            break;
+          }
+        }
+      } else if (isSeq(node)) {
+        const items = node.items;
+        for (let i = 0; i < items.length; i++) {
+          const item = this.deref(items[i]);
+          if (inside(item)) {
+            out.push(i);
+            next = item;
+            break;
+          }
+        }
+      }
+      node = next;
+    }
+    return out;
+  }
+
+  /** The offset of a 1-based line and column. */
+  offsetOf(line: number, column: number): number {
+    const starts = this.lineCounter.lineStarts;
+    return (starts[line - 1] ?? this.text.length) + column - 1;
+  }
+
   /** The comment that follows a node on its own line (`uses: x@sha # v1.2.3` gives "v1.2.3"). */
   trailingComment(node: Node): string | undefined {
     const end = node.range?.[1] ?? 0;

@@ -1,0 +1,33 @@
+/**
+ * Command-line entry: options -> a typed configuration -> one command. The CI path never
+ * imports Ink or React; the interactive views load lazily, only for a person at a terminal.
+ */
+import { VERSION } from '../version.js';
+import { defaultIo, EXIT, usage, type Io } from './io.js';
+import { isInteractive, parseCommandLine } from './options.js';
+
+export { EXIT } from './io.js';
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const config = parseCommandLine(argv);
+  if ('error' in config) return usage(io, config.error);
+  if (config.help) {
+    const { help } = await import('./commands/info.js');
+    const topic = config.command === 'audit' ? undefined : config.command === 'help' ? config.target : config.command;
+    return help({ ...config, ...(topic ? { target: topic } : { target: undefined }) }, io);
+  }
+  if (config.version) {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (config.command === 'help') return (await import('./commands/info.js')).help(config, io);
+  // Loaded only now so that --version and --help start without parsing any of the engine.
+  const { CHECKS } = await import('../registry.js');
+  if (config.command === 'checks') return (await import('./commands/info.js')).listChecks(CHECKS, config, io);
+  if (config.command === 'explain') return (await import('./commands/info.js')).explain(CHECKS, config, io);
+  const { selectChecks } = await import('../audit/runner.js');
+  const selected = selectChecks(CHECKS, config.checks, config.skip);
+  if ('unknown' in selected) return usage(io, `unknown check id: ${selected.unknown.join(', ')} (see pipewarden checks)`);
+  const { auditCommand } = await import('./commands/audit.js');
+  return auditCommand(selected, config, io, isInteractive(config, io));
+}

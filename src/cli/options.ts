@@ -1,0 +1,145 @@
+/** Command-line parsing: argv -> one typed configuration, or a usage error naming what is wrong. */
+import { parseArgs } from 'node:util';
+import { SEVERITIES, type Severity } from '../types.js';
+
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const COMMANDS = ['audit', 'secrets', 'checks', 'explain', 'help'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface CliConfig {
+  command: Command;
+  /** The audit target (audit, secrets), the check id (explain) or the command (help). */
+  target?: string;
+  format: Format;
+  /** The user asked for a format (the interactive view only opens without one). */
+  formatGiven: boolean;
+  output?: string;
+  failOn: Severity | 'none';
+  checks?: string[];
+  skip?: string[];
+  exclude: string[];
+  repo?: string;
+  ref?: string;
+  keepClone?: string;
+  offline: boolean;
+  go: boolean;
+  fix?: 'safe' | 'all';
+  patch?: string;
+  dryRun: boolean;
+  force: boolean;
+  owner?: string;
+  token?: string;
+  githubUrl?: string;
+  exportPins?: string;
+  importPins?: string;
+  config?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  verbose: boolean;
+  ci: boolean;
+  version: boolean;
+  help: boolean;
+}
+
+const OPTIONS = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  checks: { type: 'string' },
+  skip: { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  repo: { type: 'string' },
+  ref: { type: 'string' },
+  'keep-clone': { type: 'string' },
+  offline: { type: 'boolean' },
+  go: { type: 'boolean' },
+  fix: { type: 'boolean' },
+  'fix-all': { type: 'boolean' },
+  patch: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  owner: { type: 'string' },
+  token: { type: 'string' },
+  'github-url': { type: 'string' },
+  'export-pins': { type: 'string' },
+  'import-pins': { type: 'string' },
+  config: { type: 'string' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
+  verbose: { type: 'boolean' },
+  ci: { type: 'boolean' },
+  version: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseCommandLine(argv: string[]): CliConfig | { error: string } {
+  const fixValue = argv.find((a) => a.startsWith('--fix='));
+  if (fixValue && fixValue !== '--fix=all') return { error: `${fixValue}: --fix takes no value except --fix=all (unsafe fixes too)` };
+  // `--fix=all` is the one option with an optional value; give it a name parseArgs can take.
+  const args = argv.map((a) => (a === '--fix=all' ? '--fix-all' : a));
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (err) {
+    return { error: describeParseError(err as Error & { code?: string }) };
+  }
+  const { values: v, positionals } = parsed;
+  let command: Command = 'audit';
+  if (positionals[0] && (COMMANDS as readonly string[]).includes(positionals[0]) && positionals[0] !== 'audit') command = positionals.shift() as Command;
+  else if (positionals[0] === 'audit') positionals.shift();
+  if (positionals.length > 1) return { error: `expected one ${command === 'explain' ? 'check id' : 'target'}, got ${positionals.length}: ${positionals.join(' ')}` };
+  const format = (v.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) return { error: `--format must be one of ${FORMATS.join(', ')}` };
+  const failOn = v['fail-on'] ?? 'high';
+  if (failOn !== 'none' && !(SEVERITIES as readonly string[]).includes(failOn)) return { error: '--fail-on must be critical, high, medium, low or none' };
+  return {
+    command,
+    ...(positionals[0] !== undefined ? { target: positionals[0] } : {}),
+    format,
+    formatGiven: v.format !== undefined,
+    ...(v.output !== undefined ? { output: v.output } : {}),
+    failOn: failOn as Severity | 'none',
+    ...(v.checks !== undefined ? { checks: list(v.checks) } : {}),
+    ...(v.skip !== undefined ? { skip: list(v.skip) } : {}),
+    exclude: (v.exclude ?? []).flatMap(list),
+    ...(v.repo !== undefined ? { repo: v.repo } : {}),
+    ...(v.ref !== undefined ? { ref: v.ref } : {}),
+    ...(v['keep-clone'] !== undefined ? { keepClone: v['keep-clone'] } : {}),
+    offline: !!v.offline,
+    go: !!v.go,
+    ...(v['fix-all'] ? { fix: 'all' as const } : v.fix ? { fix: 'safe' as const } : {}),
+    ...(v.patch !== undefined ? { patch: v.patch } : {}),
+    dryRun: !!v['dry-run'],
+    force: !!v.force,
+    ...(v.owner !== undefined ? { owner: v.owner } : {}),
+    ...(v.token !== undefined ? { token: v.token } : {}),
+    ...(v['github-url'] !== undefined ? { githubUrl: v['github-url'] } : {}),
+    ...(v['export-pins'] !== undefined ? { exportPins: v['export-pins'] } : {}),
+    ...(v['import-pins'] !== undefined ? { importPins: v['import-pins'] } : {}),
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    ...(v.baseline !== undefined ? { baseline: v.baseline } : {}),
+    ...(v['write-baseline'] !== undefined ? { writeBaseline: v['write-baseline'] } : {}),
+    verbose: !!v.verbose,
+    ci: !!v.ci,
+    version: !!v.version,
+    help: !!v.help,
+  };
+}
+
+function describeParseError(err: Error & { code?: string }): string {
+  // Node's messages are good except for a missing value, which they word as an unknown type.
+  const missing = /Option '(-\w, )?(--[\w-]+) <value>' argument missing/.exec(err.message);
+  if (missing) return `${missing[2]} needs a value`;
+  return err.message;
+}
+
+function list(s: string): string[] {
+  return s.split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+/** Whether this run is for a person at a terminal (the interactive view) or for CI. */
+export function isInteractive(config: CliConfig, io: { isTTY: boolean; env: NodeJS.ProcessEnv }): boolean {
+  return io.isTTY && !io.env.CI && !config.ci && !config.formatGiven && config.output === undefined && config.command === 'audit' && !config.fix && config.patch === undefined && !config.dryRun && !config.writeBaseline;
+}
