@@ -1,5 +1,5 @@
 import ignore from 'ignore';
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { appendLine } from '../src/edits/text-files.js';
 import { fileStart, lineRange } from '../src/analysis/repo-facts.js';
 

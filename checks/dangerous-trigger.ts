@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { isCheckout, runsCommand } from '../src/analysis/facts.js';
 import { expressionsIn, type Job, type Step } from '../src/model/workflow.js';
 import type { YamlFile } from '../src/model/yaml.js';

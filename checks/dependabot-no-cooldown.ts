@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { dependabotFiles } from '../src/analysis/dependabot.js';
 
 export const dependabotNoCooldown: Check = {

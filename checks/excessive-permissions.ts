@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { jobPermissionsFix, leastPrivilegeFix } from '../src/edits/permissions.js';
 import type { Severity } from '../src/types.js';
 

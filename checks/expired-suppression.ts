@@ -1,5 +1,5 @@
-import type { Check } from '../src/audit/check.js';
-import { isExpired } from '../src/audit/suppressions.js';
+import type { Check } from '../src/check.js';
+import { isExpired } from '../src/config/config.js';
 import { lineRange } from '../src/analysis/repo-facts.js';
 
 export const expiredSuppression: Check = {

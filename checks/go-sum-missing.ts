@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { parseGoMod, parseGoSum, parseModulesTxt } from '../src/analysis/gomod.js';
 import { lineRange } from '../src/analysis/repo-facts.js';
 

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { eventNames } from '../src/analysis/facts.js';
 import { leastPrivilegeFix } from '../src/edits/permissions.js';
 

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { actionName, isReleaseTriggered, runsCommand } from '../src/analysis/facts.js';
 import { replaceScalar } from '../src/edits/yaml-edit.js';
 import { hasProvenance, publications, stepAnchor } from '../src/analysis/publishing.js';

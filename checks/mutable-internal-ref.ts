@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { isInternal, usesSites, usesTarget } from '../src/analysis/facts.js';
 import { pinFix } from '../src/edits/pin.js';
 

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { actionName } from '../src/analysis/facts.js';
 import { dependencyReviewWorkflow } from '../src/edits/new-workflows.js';
 import { callsSharedWorkflow, fileStart } from '../src/analysis/repo-facts.js';

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { runsCommand } from '../src/analysis/facts.js';
 import { goWorkflow } from '../src/edits/new-workflows.js';
 import { eolOf, lineStart } from '../src/edits/text.js';

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { goWorkflow } from '../src/edits/new-workflows.js';
 import { callsSharedWorkflow, goModFiles, moduleDirs, moduleLine, runsTool } from '../src/analysis/repo-facts.js';
 

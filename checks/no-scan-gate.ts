@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { goReleaserFacts, hasScanGate, publications, stepAnchor } from '../src/analysis/publishing.js';
 
 export const noScanGate: Check = {

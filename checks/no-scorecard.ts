@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { actionName } from '../src/analysis/facts.js';
 import { scorecardWorkflow } from '../src/edits/new-workflows.js';
 import { callsSharedWorkflow, defaultBranch, fileStart } from '../src/analysis/repo-facts.js';

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { fileStart } from '../src/analysis/repo-facts.js';
 
 export const noSecurityInsights: Check = {

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { isCheckout, runsCommand } from '../src/analysis/facts.js';
 import { setStepInput } from '../src/edits/step-input.js';
 import type { Step } from '../src/model/workflow.js';

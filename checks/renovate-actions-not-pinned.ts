@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { appendToJsonArray } from '../src/edits/text-files.js';
 import { member } from '../src/model/jsonish.js';
 import { externalPresets, pinsActionDigests, renovateAnchor } from '../src/analysis/renovate.js';

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { externalPresets, hasReleaseAge, renovateAnchor } from '../src/analysis/renovate.js';
 
 export const renovateNoReleaseAge: Check = {

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { actionName } from '../src/analysis/facts.js';
 import { expressionsIn } from '../src/model/workflow.js';
 

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { isTokenSecret, secretUsesInJob } from '../src/analysis/secrets.js';
 
 export const secretsOutsideEnvironment: Check = {

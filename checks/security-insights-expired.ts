@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { replaceScalar } from '../src/edits/yaml-edit.js';
 import type { Node, Scalar, YamlFile } from '../src/model/yaml.js';
 import { parseDate, readInsightsHeader } from '../src/analysis/security-insights.js';

@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { fileStart } from '../src/analysis/repo-facts.js';
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;

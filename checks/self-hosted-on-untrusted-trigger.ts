@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { FORK_CODE_EVENTS } from '../src/analysis/facts.js';
 
 export const selfHostedOnUntrustedTrigger: Check = {

@@ -1,4 +1,4 @@
-import type { Check, CheckContext, StepSite } from '../src/audit/check.js';
+import type { Check, CheckContext, StepSite } from '../src/check.js';
 import { eventNames, PRIVILEGED_UNTRUSTED_EVENTS, usesAction } from '../src/analysis/facts.js';
 import { valuePaths } from '../src/model/expressions.js';
 import { expressionsIn, type Job, type Step, type Workflow } from '../src/model/workflow.js';

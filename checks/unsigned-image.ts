@@ -1,4 +1,4 @@
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { isReleaseTriggered } from '../src/analysis/facts.js';
 import { goReleaserFacts, publications, signsImages, stepAnchor } from '../src/analysis/publishing.js';
 

@@ -36,7 +36,7 @@ import { staticCloudCredentials } from '../checks/static-cloud-credentials.js';
 import { templateInjection } from '../checks/template-injection.js';
 import { unpinnedUses } from '../checks/unpinned-uses.js';
 import { unsignedImage } from '../checks/unsigned-image.js';
-import type { Check } from './audit/check.js';
+import type { Check } from './check.js';
 
 export const CHECKS: readonly Check[] = [
   missingPermissions,

@@ -3,7 +3,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditDirectory } from '../src/audit/audit.js';
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { CHECKS } from '../src/registry.js';
 import { makeRepo, tempDir, yaml } from './helpers/repo.js';
 

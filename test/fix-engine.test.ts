@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type { Check } from '../src/audit/check.js';
+import type { Check } from '../src/check.js';
 import { planFixes } from '../src/fix/engine.js';
 import { discover } from '../src/loader/discover.js';
 import { lineRange } from '../src/analysis/repo-facts.js';

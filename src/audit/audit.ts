@@ -13,7 +13,7 @@ import { discover, type DiscoveredRepo } from '../loader/discover.js';
 import { goModVerify } from '../loader/go-verify.js';
 import { buildRepoModel, type RepoModel } from '../model/repo.js';
 import type { AuditError, Finding, Fix, RepoIdentity } from '../types.js';
-import type { Check } from './check.js';
+import type { Check } from '../check.js';
 import type { AuditReport } from './report.js';
 import { runChecks, type RunOptions } from './runner.js';
 import { applySuppressions } from './suppressions.js';

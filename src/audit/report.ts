@@ -1,5 +1,5 @@
 /** The result of one audit, as every reporter receives it. */
-import type { CheckMeta } from './check.js';
+import type { CheckMeta } from '../check.js';
 import type { RepoIdentity } from '../types.js';
 import type { CredentialMapEntry } from '../analysis/secrets.js';
 import { SEVERITIES, type AuditError, type Finding, type Severity } from '../types.js';

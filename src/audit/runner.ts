@@ -8,7 +8,7 @@ import type { AuditEnv } from '../analysis/env.js';
 import { Memo } from '../analysis/memo.js';
 import type { RepoModel } from '../model/repo.js';
 import type { AuditError, Finding, Fix } from '../types.js';
-import type { Check, CheckContext, FixResult, Report, StepSite } from './check.js';
+import type { Check, CheckContext, FixResult, Report, StepSite } from '../check.js';
 
 export interface RunResult {
   findings: Finding[];

@@ -6,7 +6,7 @@
  * baseline findings stay in the report but no longer count toward --fail-on.
  */
 import ignore from 'ignore';
-import type { IgnoreEntry, PipewardenConfig } from '../config/config.js';
+import { isExpired, type IgnoreEntry, type PipewardenConfig } from '../config/config.js';
 import type { RepoModel } from '../model/repo.js';
 import type { YamlFile } from '../model/yaml.js';
 import type { AuditError, Finding } from '../types.js';
@@ -84,11 +84,6 @@ export function applySuppressions(findings: Finding[], model: RepoModel, config:
   }
   const unused = live.filter((e) => !used.has(e) && ranChecks.has(e.check));
   return { active, suppressed, unused, errors };
-}
-
-export function isExpired(entry: IgnoreEntry, now: Date): boolean {
-  // An entry suppresses through the whole day it names (UTC).
-  return !!entry.expires && Date.parse(`${entry.expires}T23:59:59.999Z`) < now.getTime();
 }
 
 function yamlPathMatches(entry: IgnoreEntry, f: Finding, yamlByFile: Map<string, YamlFile>): boolean {

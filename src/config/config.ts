@@ -185,6 +185,11 @@ function ignoreEntry(yaml: YamlFile, item: Node | null, fail: (n: Node | null, m
   };
 }
 
+/** Whether an ignore entry's expiry has passed; an entry suppresses through the whole day it names (UTC). */
+export function isExpired(entry: IgnoreEntry, now: Date): boolean {
+  return !!entry.expires && Date.parse(`${entry.expires}T23:59:59.999Z`) < now.getTime();
+}
+
 /** `jobs.build.steps[2]` -> ['jobs', 'build', 'steps', 2]. Keys with dots can be quoted: jobs."a.b". */
 export function parseYamlPath(text: string): Array<string | number> | undefined {
   const out: Array<string | number> = [];

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Audit } from '../audit/audit.js';
 import { auditDiscovered } from '../audit/audit.js';
-import type { Check } from '../audit/check.js';
+import type { Check } from '../check.js';
 import { parseBaseline } from '../audit/suppressions.js';
 import { configFromDiscovered, loadConfig, type PipewardenConfig } from '../config/config.js';
 import { unifiedDiff } from '../fix/diff.js';

@@ -2,10 +2,10 @@
  * The audit command (and `secrets`, which is an audit printed as the credential map): resolve
  * the target, open the engine session, fix if asked, audit, render, decide the exit code.
  */
-import type { Check } from '../../audit/check.js';
-import type { AuditReport } from '../../audit/report.js';
+import type { Check } from '../../check.js';
 import type { FixResult, RepoSession } from '../../engine/session.js';
-import { atLeast, type Finding } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { exitCode } from '../exit-code.js';
 import { EXIT, type Io } from '../io.js';
 import type { CliConfig } from '../options.js';
 import { emit, OutputError, render } from '../output.js';
@@ -97,13 +97,6 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
     await pins?.close();
     await target.cleanup();
   }
-}
-
-/** Findings at or above --fail-on count, except those in the baseline. */
-export function exitCode(report: AuditReport, config: Pick<CliConfig, 'failOn'>): number {
-  if (config.failOn === 'none') return EXIT.ok;
-  const threshold = config.failOn;
-  return report.findings.some((f) => !f.baseline && atLeast(f.severity, threshold)) ? EXIT.findings : EXIT.ok;
 }
 
 function withDiff(session: RepoSession, f: Finding): void {

@@ -1,5 +1,5 @@
 /** `pipewarden checks`, `pipewarden explain <id>` and `pipewarden help [command]`. */
-import type { Check } from '../../audit/check.js';
+import type { Check } from '../../check.js';
 import { VERSION } from '../../version.js';
 import { EXIT, usage, type Io } from '../io.js';
 import type { CliConfig } from '../options.js';

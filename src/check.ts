@@ -5,13 +5,13 @@
  * `workflow`, `job`, `step` (job steps and composite-action steps alike), `action`, `file`.
  * Checks report source ranges; rendering happens later.
  */
-import type { AuditEnv } from '../analysis/env.js';
-import type { Memo } from '../analysis/memo.js';
-import type { RepoFile } from '../loader/discover.js';
-import type { RepoModel } from '../model/repo.js';
-import type { ActionModel, Job, Step, Workflow } from '../model/workflow.js';
-import type { YamlFile } from '../model/yaml.js';
-import type { Area, Confidence, Fix, Severity, SourceRange } from '../types.js';
+import type { AuditEnv } from './analysis/env.js';
+import type { Memo } from './analysis/memo.js';
+import type { RepoFile } from './loader/discover.js';
+import type { RepoModel } from './model/repo.js';
+import type { ActionModel, Job, Step, Workflow } from './model/workflow.js';
+import type { YamlFile } from './model/yaml.js';
+import type { Area, Confidence, Fix, Severity, SourceRange } from './types.js';
 
 export interface CheckMeta {
   id: string;
