@@ -57,9 +57,9 @@ describe('reporters', () => {
 
   it('JSON has the documented shape', async () => {
     const doc = JSON.parse(renderJson(await sampleReport()));
-    expect(Object.keys(doc)).toEqual(['version', 'tool', 'target', 'repository', 'findings', 'errors', 'summary', 'secrets']);
+    expect(Object.keys(doc)).toEqual(['version', 'tool', 'target', 'repository', 'findings', 'suppressed', 'unusedSuppressions', 'errors', 'summary', 'secrets']);
     expect(doc.tool.name).toBe('pipewarden');
-    expect(doc.findings[0]).toMatchObject({ check: expect.any(String), severity: expect.any(String), confidence: expect.any(String), area: expect.any(String), file: expect.any(String), line: expect.any(Number), column: expect.any(Number), endLine: expect.any(Number), endColumn: expect.any(Number), message: expect.any(String), remediation: expect.any(String), fixable: expect.any(Boolean) });
+    expect(doc.findings[0]).toMatchObject({ check: expect.any(String), severity: expect.any(String), confidence: expect.any(String), area: expect.any(String), file: expect.any(String), line: expect.any(Number), column: expect.any(Number), endLine: expect.any(Number), endColumn: expect.any(Number), message: expect.any(String), remediation: expect.any(String), fixable: expect.any(Boolean), messageId: expect.stringMatching(/^[a-z0-9-]+\/[a-z0-9-]+$/), fingerprint: expect.stringMatching(/^[0-9a-f]{16}\.\d+$/) });
     expect(doc.errors[0]).toMatchObject({ file: '.github/workflows/broken.yml', line: 1 });
     expect(doc.summary.bySeverity.critical).toBe(1);
   });

@@ -160,7 +160,9 @@ function toFinding(check: Check, r: Report, repo: RepoModel): Finding {
 
 /** The line-independent part of a fingerprint (see Finding.fingerprint). */
 export function fingerprintBase(file: string, messageId: string, snippet: string): string {
-  return createHash('sha256').update(`${file}\0${messageId}\0${snippet.replace(/\s+/g, ' ').trim()}`).digest('hex').slice(0, 16);
+  // Re-indenting, re-wrapping and re-quoting a value leave its fingerprint alone.
+  const normalised = snippet.replace(/["']/g, '').replace(/\s+/g, ' ').trim();
+  return createHash('sha256').update(`${file}\0${messageId}\0${normalised}`).digest('hex').slice(0, 16);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -8,9 +8,13 @@ export function renderJson(report: AuditReport): string {
     target: report.target,
     ...(report.identity ? { repository: `${report.identity.owner}/${report.identity.name}` } : {}),
     findings: report.findings,
+    suppressed: report.suppressed,
+    unusedSuppressions: report.unusedSuppressions,
     errors: report.errors.map((e) => ({ file: e.file, line: e.line ?? null, message: e.message, ...(e.check ? { check: e.check } : {}) })),
     summary: {
       total: report.findings.length,
+      suppressed: report.suppressed.length,
+      baseline: report.findings.filter((f) => f.baseline).length,
       bySeverity: countBySeverity(report.findings),
       byCheck: countByCheck(report.findings),
       errors: report.errors.length,

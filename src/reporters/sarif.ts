@@ -21,20 +21,25 @@ export function renderSarif(report: AuditReport): string {
     properties: { tags: ['security', 'supply-chain', c.area], 'security-severity': SECURITY_SEVERITY[c.severity] },
   }));
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = report.findings.map((f) => ({
+  const location = (l: { file: string; line: number; column: number; endLine: number; endColumn: number }) => ({
+    physicalLocation: {
+      artifactLocation: { uri: encodeURI(l.file), uriBaseId: '%SRCROOT%' },
+      region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn },
+    },
+  });
+  const baselined = report.findings.some((x) => x.baseline);
+  // Suppressed findings are reported as suppressed results, not dropped, so code scanning shows who accepted what.
+  const results = [...report.findings, ...report.suppressed].map((f) => ({
     ruleId: f.check,
     ...(index.has(f.check) ? { ruleIndex: index.get(f.check) } : {}),
     level: LEVEL[f.severity],
     message: { text: `${f.message}. ${f.remediation}` },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
-          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-        },
-      },
-    ],
-    properties: { severity: f.severity, confidence: f.confidence, 'security-severity': SECURITY_SEVERITY[f.severity] },
+    locations: [location(f)],
+    ...(f.related?.length ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...location(r), message: { text: r.note } })) } : {}),
+    partialFingerprints: { 'pipewarden/v1': f.fingerprint },
+    ...(f.suppression ? { suppressions: [{ kind: f.suppression.kind, justification: f.suppression.justification, location: { physicalLocation: { artifactLocation: { uri: encodeURI(f.suppression.source.replace(/:\d+$/, '')), uriBaseId: '%SRCROOT%' }, region: { startLine: Number(/:(\d+)$/.exec(f.suppression.source)?.[1] ?? 1) } } } }] } : {}),
+    ...(baselined ? { baselineState: f.baseline ? 'unchanged' : 'new' } : {}),
+    properties: { severity: f.severity, confidence: f.confidence, 'security-severity': SECURITY_SEVERITY[f.severity], messageId: f.messageId },
   }));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
