@@ -107,6 +107,8 @@ export interface Finding {
   related?: RelatedLocation[];
   /** Set when a maintainer accepted the finding (config entry or inline comment). */
   suppression?: { kind: 'external' | 'inSource'; justification: string; source: string; expires?: string };
+  /** Other checks that flagged the same span for the same cause; this, more specific, finding stands for them. */
+  also?: string[];
   /** In the --baseline: reported, but not counted toward --fail-on. */
   baseline?: boolean;
 }

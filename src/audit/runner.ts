@@ -85,7 +85,7 @@ export function runChecks(repo: RepoModel, env: AuditEnv, checks: readonly Check
     }
   }
   if (fileHooks.length) for (const file of repo.files) for (const e of fileHooks) call(e, (c, ctx) => c.file!(file, ctx));
-  const findings = perCheck.flatMap((e) => e.own);
+  const findings = oneFindingPerSpot(perCheck.flatMap((e) => e.own));
   findings.sort(compareFindings);
   const seen = new Map<string, number>();
   for (const f of findings) {
@@ -113,6 +113,28 @@ export function runChecks(repo: RepoModel, env: AuditEnv, checks: readonly Check
       return resolved.get(finding);
     },
   };
+}
+
+/**
+ * Checks whose finding, at the same span, says everything a more general check's does: the
+ * general one is dropped and named on the specific one (a secret read in a fork-triggered
+ * workflow is also a secret read outside an environment, but the first is the finding).
+ */
+const SUBSUMES: Record<string, string[]> = {
+  'secrets-in-untrusted-trigger': ['secrets-outside-environment'],
+};
+
+function oneFindingPerSpot(findings: Finding[]): Finding[] {
+  const spot = (f: Finding): string => `${f.file}\0${f.line}\0${f.column}\0${f.endLine}\0${f.endColumn}`;
+  const specific = new Map<string, Finding[]>();
+  for (const f of findings) if (SUBSUMES[f.check]) specific.set(spot(f), [...(specific.get(spot(f)) ?? []), f]);
+  if (!specific.size) return findings;
+  return findings.filter((f) => {
+    const over = specific.get(spot(f))?.find((s) => SUBSUMES[s.check]!.includes(f.check));
+    if (!over) return true;
+    over.also = [...new Set([...(over.also ?? []), f.check])];
+    return false;
+  });
 }
 
 /** Builds the fix (when it is a function) and records it, or the reason there is none, on the finding. */

@@ -68,6 +68,7 @@ export function renderText(report: AuditReport, color: boolean, opts: TextOption
       } else {
         push(`${f.file}:${f.line}:${f.column}  ${f.message}${fix}  ${paint('dim', f.check)}`, 2, 6);
       }
+      if (f.also?.length) push(paint('dim', `also reported as ${f.also.join(', ')}`), 6);
       for (const r of f.related ?? []) push(paint('dim', `↳ ${r.file}:${r.line}: ${r.note}`), 6);
       if (opts.verbose) push(paint('dim', f.remediation), 6);
     }
