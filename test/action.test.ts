@@ -111,7 +111,8 @@ describe('GitHub Action entry', () => {
   });
 
   it('bad inputs stop with an error annotation, exit 2, and no outputs', async () => {
-    for (const inputs of [{ 'fail-on': 'severe' }, { format: 'xml' }, { checks: 'no-such-check' }, { 'upload-sarif': 'yes' }]) {
+    const bad: Array<Record<string, string>> = [{ 'fail-on': 'severe' }, { format: 'xml' }, { checks: 'no-such-check' }, { 'upload-sarif': 'yes' }];
+    for (const inputs of bad) {
       const r = await simulate(GAPPY, inputs);
       expect(r.exitCode, JSON.stringify(inputs)).toBe(2);
       expect(r.stdout).toMatch(/^::error title=pipewarden::\S/m);
