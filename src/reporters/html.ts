@@ -251,7 +251,7 @@ export function renderHtml(report: AuditReport, sources?: Map<string, string>): 
     for (const check of checkIds) {
       const list = rankFindings(byCheck.get(check)!);
       const meta = report.checks.find((c) => c.id === check);
-      out.push(`<section class="check" id="check-${e(check)}" data-check-group="${e(check)}">`, '<div class="head">');
+      out.push(`<section class="check" id="check-${e(check)}">`, '<div class="head">');
       out.push(
         `<h3><a href="${e(checkDocUrl(check))}"><code>${e(check)}</code></a>${meta ? ` ${e(meta.title)}` : ''} <span class="tag">${e(list[0]!.area)}</span> <span class="tag">${list.length} finding${list.length === 1 ? '' : 's'}</span></h3>`,
       );
