@@ -7,12 +7,17 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error
 /** GitHub code scanning maps this property to its critical/high/medium/low labels. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
 
+/** pipewarden's own repository, where each check's page lives (docs/checks/<id>.md, generated). */
+export const REPOSITORY = 'pipewarden/pipewarden';
+export const checkDocUrl = (id: string): string => `https://github.com/${REPOSITORY}/blob/main/docs/checks/${id}.md`;
+
 export function renderSarif(report: AuditReport): string {
   const rules = report.checks.map((c) => ({
     id: c.id,
     name: c.title,
     shortDescription: { text: c.title },
     fullDescription: { text: c.description },
+    helpUri: checkDocUrl(c.id),
     help: {
       text: `${c.why}\n\nHow to fix: ${c.howToFix}`,
       markdown: `${c.why}\n\n**How to fix:** ${c.howToFix}\n\n\`\`\`yaml\n${c.example}\n\`\`\``,
@@ -46,7 +51,7 @@ export function renderSarif(report: AuditReport): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'pipewarden', version: VERSION, semanticVersion: VERSION, informationUri: 'https://github.com/pipewarden/pipewarden', rules } },
+        tool: { driver: { name: 'pipewarden', version: VERSION, semanticVersion: VERSION, informationUri: `https://github.com/${REPOSITORY}`, rules } },
         results,
         invocations: [
           {
