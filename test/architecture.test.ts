@@ -28,6 +28,7 @@ const LAYERS: Array<[RegExp, number, string]> = [
   [/^src\/reporters\//, 10, 'reporters'],
   [/^views\//, 10, 'views'],
   [/^src\/cli\//, 11, 'cli'],
+  [/^src\/action\//, 12, 'GitHub Action entry'],
 ];
 
 function layer(file: string): [number, string] {

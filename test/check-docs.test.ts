@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkDocs } from '../scripts/gen-check-docs.js';
-import { auditDirectory } from '../src/audit.js';
+import { auditDirectory } from '../src/audit/audit.js';
 import { CHECKS } from '../src/registry.js';
 import { checkDocUrl, REPOSITORY, renderSarif } from '../src/reporters/sarif.js';
 
@@ -34,7 +34,7 @@ describe('check docs', () => {
   });
 
   it('each SARIF rule links to its page in the project repository', async () => {
-    const { report } = await auditDirectory(GAPPY, { identity: { owner: 'acme', name: 'gappy' }, label: 'acme/gappy' });
+    const { report } = await auditDirectory(GAPPY, { checks: CHECKS, identity: { owner: 'acme', name: 'gappy' }, label: 'acme/gappy' });
     const rules = JSON.parse(renderSarif(report)).runs[0].tool.driver.rules as Array<{ id: string; helpUri: string }>;
     expect(rules.length).toBe(CHECKS.length);
     for (const r of rules) expect(r.helpUri).toBe(`https://github.com/${REPOSITORY}/blob/main/docs/checks/${r.id}.md`);

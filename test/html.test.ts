@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditDirectory } from '../src/audit.js';
+import { auditDirectory } from '../src/audit/audit.js';
+import { CHECKS } from '../src/registry.js';
 import { fixDiff } from '../src/fix/preview.js';
 import type { AuditReport } from '../src/report.js';
 import { escapeHtml, loadSources, rankFindings, renderHtml } from '../src/reporters/html.js';
@@ -17,7 +18,7 @@ const GAPPY = path.join(ROOT, 'test/fixtures/gappy-repo');
 
 /** The gappy fixture audited as the CLI does for JSON and HTML: fixes carry their diffs. */
 async function gappy() {
-  const { report, model } = await auditDirectory(GAPPY, { identity: { owner: 'acme', name: 'gappy' }, label: 'acme/gappy' });
+  const { report, model } = await auditDirectory(GAPPY, { checks: CHECKS, identity: { owner: 'acme', name: 'gappy' }, label: 'acme/gappy' });
   for (const f of report.findings) if (f.fix) f.fix = { ...f.fix, diff: fixDiff(model, f.fix) };
   return { report, sources: await loadSources(GAPPY, report.findings) };
 }

@@ -73,7 +73,7 @@ function installed(args: string[]) {
 describe('npm package', () => {
   it('ships only what runs: the entry, the compiled engine and checks, README, LICENSE, CHANGELOG', async () => {
     const files = packed.files.map((f) => f.path);
-    for (const required of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/pipewarden.js', 'dist/src/cli.js', 'dist/src/registry.js', 'dist/checks/unpinned-uses.js']) {
+    for (const required of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/pipewarden.js', 'dist/src/cli/main.js', 'dist/src/registry.js', 'dist/checks/unpinned-uses.js']) {
       expect(files).toContain(required);
     }
     const stray = files.filter((f) => !/^(bin\/|dist\/src\/|dist\/checks\/)/.test(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f));

@@ -8,13 +8,13 @@
  *
  * Inputs arrive as environment variables (action.yml maps each `inputs.x` to `env:`, never
  * into the script text): INPUT_PATH, INPUT_FORMAT, INPUT_FAIL_ON, INPUT_CHECKS, INPUT_SKIP,
- * INPUT_EXCLUDE, INPUT_REPO, INPUT_UPLOAD_SARIF, INPUT_STEP_SUMMARY, INPUT_ANNOTATIONS.
+ * INPUT_EXCLUDE, INPUT_REPO, INPUT_CONFIG, INPUT_BASELINE, INPUT_UPLOAD_SARIF, INPUT_STEP_SUMMARY, INPUT_ANNOTATIONS.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { EXIT, main } from '../cli.js';
+import { EXIT, main } from '../cli/main.js';
 import { SEVERITIES, type Severity } from '../types.js';
 
 export interface ActionIo {
@@ -30,6 +30,8 @@ export interface ActionInputs {
   skip: string;
   exclude: string;
   repo: string;
+  config: string;
+  baseline: string;
   uploadSarif: boolean;
   stepSummary: boolean;
   annotations: boolean;
@@ -55,6 +57,8 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     skip: str('INPUT_SKIP'),
     exclude: str('INPUT_EXCLUDE'),
     repo: str('INPUT_REPO'),
+    config: str('INPUT_CONFIG'),
+    baseline: str('INPUT_BASELINE'),
     uploadSarif: bool(env, 'INPUT_UPLOAD_SARIF', true),
     stepSummary: bool(env, 'INPUT_STEP_SUMMARY', true),
     annotations: bool(env, 'INPUT_ANNOTATIONS', true),
@@ -112,6 +116,8 @@ export async function runAction(env: NodeJS.ProcessEnv, io: ActionIo): Promise<n
   if (inputs.checks) common.push('--checks', inputs.checks);
   if (inputs.skip) common.push('--skip', inputs.skip);
   if (inputs.exclude) common.push('--exclude', inputs.exclude);
+  if (inputs.config) common.push('--config', inputs.config);
+  if (inputs.baseline) common.push('--baseline', inputs.baseline);
   // A token is only for pin look-ups when fixing, which the Action never does: keep it out.
   const cliEnv: NodeJS.ProcessEnv = { ...env, CI: 'true' };
   delete cliEnv.GITHUB_TOKEN;

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../types.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const COMMANDS = ['audit', 'secrets', 'checks', 'explain', 'help'] as const;

@@ -5,7 +5,7 @@ import type { AuditReport } from '../audit/report.js';
 import type { Io } from './io.js';
 import type { Format } from './options.js';
 
-export async function render(report: AuditReport, format: Format, opts: { color: boolean; verbose?: boolean; columns?: number }): Promise<string> {
+export async function render(report: AuditReport, format: Format, opts: { color: boolean; verbose?: boolean; columns?: number; root?: string }): Promise<string> {
   switch (format) {
     case 'json':
       return (await import('../reporters/json.js')).renderJson(report);
@@ -13,6 +13,10 @@ export async function render(report: AuditReport, format: Format, opts: { color:
       return (await import('../reporters/sarif.js')).renderSarif(report);
     case 'github':
       return (await import('../reporters/github.js')).renderGithub(report);
+    case 'html': {
+      const { renderHtml, loadSources } = await import('../reporters/html.js');
+      return renderHtml(report, opts.root ? await loadSources(opts.root, report.findings) : undefined);
+    }
     case 'markdown':
       return (await import('../reporters/markdown.js')).renderMarkdown(report);
     default:

@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import { lstat, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { countBySeverity, type AuditReport } from '../report.js';
-import { AREAS, SEVERITIES, severityRank, type Confidence, type Finding, type Severity } from '../types.js';
+import { byPriority, fixFirst } from '../audit/priority.js';
+import { countBySeverity, type AuditReport } from '../audit/report.js';
+import { AREAS, SEVERITIES, type Finding, type Severity } from '../types.js';
 import { VERSION } from '../version.js';
 import { checkDocUrl } from './sarif.js';
 
@@ -22,19 +23,9 @@ const e = escapeHtml;
 /** Escaped prose, with `code` spans (as checks write them) set as <code>: escaping first leaves no markup to break. */
 const prose = (s: string): string => e(s).replace(/`([^`\n]+)`/g, '<code>$1</code>');
 
-const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
-
-/** Most urgent first: severity, then confidence, then check id, file and line for a stable order. */
+/** Most urgent first, the order the text report and the interactive view use (src/audit/priority.ts). */
 export function rankFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
-      CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] ||
-      (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) ||
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line ||
-      a.column - b.column,
-  );
+  return [...findings].sort(byPriority);
 }
 
 const FIX_FIRST = 10;
@@ -222,9 +213,8 @@ export function renderHtml(report: AuditReport, sources?: Map<string, string>): 
 
   if (findings.length === 0) out.push('<p>No findings.</p>');
   else {
-    // A ranking the engine provides wins; otherwise severity, then confidence, then check.
-    const given = (report as { fixFirst?: unknown }).fixFirst;
-    const ranked = Array.isArray(given) ? (given as Finding[]) : rankFindings(findings);
+    // One finding per group of repeats, most urgent first (the same list as the text report's).
+    const ranked = fixFirst(findings, FIX_FIRST).top;
     out.push('<h2 id="fix-first">Fix first</h2>', '<ol class="fixfirst">');
     for (const f of ranked.slice(0, FIX_FIRST)) {
       const id = ids.get(f);

@@ -31,7 +31,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
   try {
     const fixing = !!(config.fix || config.patch !== undefined || config.dryRun);
     // Only fixing reaches GitHub; JSON output and the interactive view show pin fixes from the cache alone.
-    if (fixing || interactive || config.format === 'json' || config.exportPins) {
+    if (fixing || interactive || config.format === 'json' || config.format === 'html' || config.exportPins) {
       pins = await openPins({ offline: config.offline || !fixing, ...pick(config, ['token', 'githubUrl', 'exportPins', 'importPins']) }, io.env);
     }
     const { RepoSession, SessionError } = await import('../../engine/session.js');
@@ -69,7 +69,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
         io.stderr(`pipewarden: nothing to audit in ${target.label}: no workflows, actions or policy files found\n`);
         return EXIT.cannotRun;
       }
-      if (config.format === 'json') for (const f of report.findings) withDiff(session, f);
+      if (config.format === 'json' || config.format === 'html') for (const f of report.findings) withDiff(session, f);
       if (config.writeBaseline) {
         const { renderBaseline } = await import('../../audit/suppressions.js');
         await emit(io, config.writeBaseline, renderBaseline(report.findings));
@@ -83,7 +83,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
           return EXIT.ok;
         }
         const color = config.output === undefined && io.isTTY && !io.env.NO_COLOR;
-        await emit(io, config.output, await render(report, config.format, { color, verbose: config.verbose, ...(io.columns ? { columns: io.columns } : {}) }));
+        await emit(io, config.output, await render(report, config.format, { color, verbose: config.verbose, root: target.dir, ...(io.columns ? { columns: io.columns } : {}) }));
       }
       return exitCode(report, config);
     } catch (err) {

@@ -51,7 +51,7 @@ At a terminal (stdout a TTY, CI unset, no --ci/--format/-o) the audit opens the 
 view; everywhere else it prints a report.
 
 Options:
-  --format text|json|sarif|github|markdown   output format (default text)
+  --format text|json|sarif|github|markdown|html   output format (default text)
   -o, --output FILE          write the report to FILE instead of stdout
   --fail-on LEVEL            critical|high|medium|low|none (default high)
   --checks a,b               run only these checks
