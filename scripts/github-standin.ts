@@ -69,6 +69,8 @@ export interface Standin {
   refs(fullName: string): Record<string, string>;
   pulls(fullName: string): PullSummary[];
   commit(fullName: string, sha: string): StoredCommit | undefined;
+  /** Someone else's push: a commit on top of `branch` changing `files`, moving the branch. Returns its SHA. */
+  pushCommit(fullName: string, branch: string, files: Record<string, string>, message: string): string;
 }
 
 export interface SeedOptions {
@@ -94,15 +96,17 @@ export interface TokenInfo {
 
 export interface Injection {
   method?: string;
-  /** Matched against the path under /api/v3 (with the query string). */
+  /** Matched against the percent-decoded path under /api/v3 (with the query string). */
   pathPattern: RegExp;
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
   /** How many requests to affect (default 1). */
   times?: number;
-  /** 'drop' closes the connection without an answer; 'hang' never answers (until close()). */
-  action?: 'respond' | 'drop' | 'hang';
+  /** 'drop' closes the connection without an answer; 'hang' never answers (until close()); 'tap' runs `run` and then answers normally. */
+  action?: 'respond' | 'drop' | 'hang' | 'tap';
+  /** For 'tap': what happens just before the request is handled (e.g. someone else pushes). */
+  run?: (state: StandinState) => void;
 }
 
 export interface PullSummary {
@@ -194,9 +198,10 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
     };
     if (!url.pathname.startsWith('/api/v3/')) return send(404, { message: 'Not Found' });
     const path = url.pathname.slice('/api/v3'.length);
-    const injected = injections.find((i) => i.left > 0 && (!i.method || i.method.toUpperCase() === method) && i.pathPattern.test(path + url.search));
-    if (injected) {
-      injected.left--;
+    const injected = injections.find((i) => i.left > 0 && (!i.method || i.method.toUpperCase() === method) && i.pathPattern.test(safeDecode(path) + url.search));
+    if (injected) injected.left--;
+    if (injected?.action === 'tap') injected.run?.(state);
+    else if (injected) {
       if (injected.action === 'drop') {
         req.socket.destroy();
         return;
@@ -295,6 +300,7 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
     refs: (fullName) => Object.fromEntries([...(state.repos.get(fullName.toLowerCase())?.refs ?? new Map<string, string>())].sort()),
     pulls: (fullName) => (state.repos.get(fullName.toLowerCase())?.pulls ?? []).map(({ number, state: st, title, body, head, base, draft, headSha }) => ({ number, state: st, title, body, head, base, draft, headSha })),
     commit: (fullName, sha) => (state.repos.has(fullName.toLowerCase()) ? state.commits.get(sha) : undefined),
+    pushCommit: (fullName, branch, files, message) => pushCommit(state, fullName, branch, files, message),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -425,6 +431,14 @@ function synthesizeRepo(repos: Record<string, StandinRepo>, template: string, pa
 const DOCS = 'https://docs.github.com/rest';
 const STANDIN_DATE = '2025-01-01T00:00:00Z';
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function gitSha(type: string, content: Buffer): string {
   return createHash('sha1').update(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])).digest('hex');
 }
@@ -523,6 +537,18 @@ function seedRepository(state: StandinState, fullName: string, opts: SeedOptions
 }
 
 const forkDelays = new Map<string, number>();
+
+function pushCommit(state: StandinState, fullName: string, branch: string, files: Record<string, string>, message: string): string {
+  const repo = state.repos.get(fullName.toLowerCase());
+  const parent = repo?.refs.get(`refs/heads/${branch}`);
+  if (!repo || !parent) throw new Error(`stand-in: ${fullName} has no branch ${branch}`);
+  const all = flatten(state, state.commits.get(parent)!.tree);
+  for (const [p, c] of Object.entries(files)) all.set(p, { mode: '100644', sha: putBlob(state, Buffer.from(c)) });
+  const person = { name: 'Someone Else', email: 'someone@example.com', date: STANDIN_DATE };
+  const sha = putCommit(state, { tree: buildTree(state, all), parents: [parent], message, author: person, committer: person });
+  repo.refs.set(`refs/heads/${branch}`, sha);
+  return sha;
+}
 
 function userBody(login: string): Record<string, unknown> {
   const api = `${API}/users/${login}`;
