@@ -47,17 +47,35 @@ const MAX_BODY = 60_000;
 
 const PIN_CHECKS = new Set(['unpinned-uses', 'mutable-internal-ref']);
 
-/** Plain text made safe for Markdown: no HTML, no @-mentions or #-references that would notify people. */
+/**
+ * Plain text made safe for Markdown: no HTML, no @-mentions or #-references that would notify
+ * people or link issues, no stray emphasis. Balanced `code spans` (pipewarden's messages use them)
+ * are kept as they are: GitHub shows their content literally.
+ */
 export function mdText(s: string): string {
+  const text = s.replace(/\r?\n/g, ' ').trim();
+  const out: string[] = [];
+  let rest = text;
+  for (let guard = 0; rest && guard < 10_000; guard++) {
+    const m = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/.exec(rest);
+    if (!m) {
+      out.push(escapeText(rest));
+      break;
+    }
+    out.push(escapeText(rest.slice(0, m.index)), m[0]);
+    rest = rest.slice(m.index + m[0].length);
+  }
+  return out.join('');
+}
+
+function escapeText(s: string): string {
   return s
-    .replace(/\r?\n/g, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|])/g, '\\$1')
-    .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')
-    .replace(/#(?=\d)/g, '#\u200b')
-    .trim();
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    .replace(/(^|[^A-Za-z0-9])@(?=[A-Za-z0-9])/g, '$1@\u200b')
+    .replace(/(^|[^A-Za-z0-9&])#(?=\d)/g, '$1#\u200b');
 }
 
 /** Inline code that survives backticks inside. */
