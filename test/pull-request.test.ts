@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type GitHubClient } from '../src/github/client.js';
 import { changesHash, openRemediationPullRequest, PullRequestError, type OpenPullRequestOptions } from '../src/github/pull-request.js';
 import { startGitHubStandin, type Standin } from '../scripts/github-standin.js';
-import { yaml } from './helpers/repo.js';
+import { makeRepo, yaml } from './helpers/repo.js';
 
 const TOKEN = 'ghp_pullrequesttesttoken0123456789abcdef';
 const WF = '.github/workflows/ci.yml';
@@ -172,6 +172,13 @@ describe('remediation pull requests against the stateful stand-in', () => {
     expect(err.message).toBe(`the fork pipewarden-bot/${r.repo} of ${r.full} did not appear after 3 checks; run again in a minute`);
   });
 
+  it('seeds a repository from a local directory', async () => {
+    const dir = await makeRepo({ [WF]: before, 'src/index.ts': 'export {};\n' });
+    gh.seedRepository('acme/from-dir', { files: dir });
+    const res = await openRemediationPullRequest(options({ owner: 'acme', repo: 'from-dir' }, new Map([[WF, after]])));
+    expect(gh.readBranch('acme/from-dir', res.branch)).toEqual(new Map([[WF, after], ['src/index.ts', 'export {};\n']]));
+  });
+
   it('never writes to an archived repository', async () => {
     const r = seed({ archived: true });
     const err = await failure(openRemediationPullRequest(options(r, new Map([[WF, after]]))));
@@ -321,6 +328,18 @@ describe('API errors: a clear message each, and nothing half-made', () => {
       expect(gh.pulls(r.full)).toEqual([]);
     });
   }
+
+  it('an answer that is not GitHub\'s (a proxy page, a changed API) is named as such', async () => {
+    const r = seed();
+    gh.inject({ method: 'GET', pathPattern: new RegExp(`^/repos/${r.full}$`), status: 200, body: { hello: 'proxy' } });
+    const err = await failure(openRemediationPullRequest(options(r, new Map([[WF, after]]))));
+    expect(err.kind).toBe('server');
+    expect(err.message).toBe(`GitHub's answer for ${r.full} lacks default_branch; is this a GitHub API (or a proxy's answer)?`);
+    gh.inject({ method: 'POST', pathPattern: new RegExp(`^/repos/${r.full}/git/trees$`), status: 201, body: { sha: 'not-a-sha' } });
+    const err2 = await failure(openRemediationPullRequest(options(r, new Map([[WF, after]]))));
+    expect(err2.message).toBe("GitHub's answer for the new tree has no valid object SHA; is this a GitHub API (or a proxy's answer)?");
+    expect(gh.refs(r.full)).toEqual({ 'refs/heads/main': r.head });
+  });
 
   it('the injected-error runs left the stand-in without schema violations', () => {
     expect(gh.violations).toEqual([]);

@@ -219,7 +219,7 @@ export async function openRemediationPullRequest(opts: OpenPullRequestOptions): 
   const scopesHeader = info.headers['x-oauth-scopes'];
   if (typeof scopesHeader === 'string') ctx.classicScopes = scopesHeader.split(',').map((s) => s.trim()).filter(Boolean);
   if (info.data.archived) throw new PullRequestError('refused', `${ctx.upstream} is archived (read-only); pipewarden cannot propose changes to it`);
-  const defaultBranch = info.data.default_branch;
+  const defaultBranch = text(info.data.default_branch, `GitHub's answer for ${ctx.upstream}`, 'default_branch');
   if (ctx.workflows && ctx.classicScopes && !ctx.classicScopes.includes('workflow')) {
     throw new PullRequestError(
       'missing-permission',
@@ -236,11 +236,11 @@ export async function openRemediationPullRequest(opts: OpenPullRequestOptions): 
     note = `the token cannot push to ${ctx.upstream}, so the branch was pushed to the fork ${full(target)} and the pull request opened from there`;
   }
 
-  const headSha = await call(ctx, 'read-git', ctx.upstream, async () => (await gh.rest.git.getRef({ owner, repo, ref: `heads/${defaultBranch}` })).data.object.sha);
+  const headSha = await call(ctx, 'read-git', ctx.upstream, async () => sha((await gh.rest.git.getRef({ owner, repo, ref: `heads/${defaultBranch}` })).data.object?.sha, `the ${defaultBranch} branch of ${ctx.upstream}`));
   const headCommit = await call(ctx, 'read-git', ctx.upstream, async () => (await gh.rest.git.getCommit({ owner, repo, commit_sha: headSha })).data);
 
   // 3. The tree we want: the default branch's tree with the changes on top.
-  const tree = await buildTree(ctx, target, headCommit.tree.sha, changes);
+  const tree = await buildTree(ctx, target, validSha(headCommit.tree?.sha, `the tree of ${defaultBranch}`), changes);
   const message = `${opts.commitMessage ?? title}\n\n${MARKER_TRAILER}\n`;
   const isFork = target !== upstream;
   const headLabel = (branch: string): string => (isFork ? `${target.owner}:${branch}` : branch);
@@ -283,8 +283,10 @@ export async function openRemediationPullRequest(opts: OpenPullRequestOptions): 
     const pr = await call(ctx, 'create-pull', ctx.upstream, () =>
       gh.rest.pulls.create({ owner, repo, title, body: opts.body, head: headLabel(branch), base: defaultBranch, draft: opts.draft ?? false, ...(isFork ? { maintainer_can_modify: true } : {}) }),
     );
-    log(`opened pull request #${pr.data.number}`);
-    return { action: 'created', url: pr.data.html_url, number: pr.data.number, branch, ...(isFork ? { fork: full(target) } : {}), ...(note ? { note } : {}) };
+    const number = pr.data.number;
+    if (!Number.isInteger(number)) throw new PullRequestError('server', `GitHub's answer to opening the pull request on ${ctx.upstream} has no pull request number`);
+    log(`opened pull request #${number}`);
+    return { action: 'created', url: text(pr.data.html_url, 'the new pull request', 'html_url'), number, branch, ...(isFork ? { fork: full(target) } : {}), ...(note ? { note } : {}) };
   } catch (err) {
     if (!created) throw err;
     // Leave nothing half-made: the branch exists only for this pull request.
@@ -298,6 +300,18 @@ export async function openRemediationPullRequest(opts: OpenPullRequestOptions): 
   }
 }
 
+/** A field GitHub's answer must have; a clear error when it does not (a proxy's HTML page, a changed API). */
+function text(value: unknown, what: string, field: string): string {
+  if (typeof value === 'string' && value) return value;
+  throw new PullRequestError('server', `${what} lacks ${field}; is this a GitHub API (or a proxy's answer)?`);
+}
+
+function validSha(value: unknown, what: string): string {
+  if (typeof value === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(value)) return value;
+  throw new PullRequestError('server', `GitHub's answer for ${what} has no valid object SHA; is this a GitHub API (or a proxy's answer)?`);
+}
+const sha = validSha;
+
 function assertOurBranch(branch: string, defaultBranch: string): void {
   if (!branch.startsWith(BRANCH_ROOT) || branch === defaultBranch) throw new PullRequestError('refused', `pipewarden pushes only to ${BRANCH_ROOT}* branches, never to ${branch}`);
 }
@@ -305,7 +319,7 @@ function assertOurBranch(branch: string, defaultBranch: string): void {
 async function ensureFork(ctx: Ctx, upstream: RepoRef, poll: OpenPullRequestOptions['forkPoll'], log: (line: string) => void): Promise<RepoRef> {
   const gh = ctx.gh;
   const forked = await call(ctx, 'fork', ctx.upstream, () => gh.rest.repos.createFork({ owner: upstream.owner, repo: upstream.repo, default_branch_only: true }));
-  const fork = { owner: forked.data.owner.login, repo: forked.data.name };
+  const fork = { owner: text(forked.data.owner?.login, `GitHub's answer to forking ${ctx.upstream}`, 'owner.login'), repo: text(forked.data.name, `GitHub's answer to forking ${ctx.upstream}`, 'name') };
   log(`forking ${ctx.upstream} to ${full(fork)}`);
   const attempts = poll?.attempts ?? 10;
   const interval = poll?.intervalMs ?? 1000;
@@ -326,28 +340,28 @@ async function buildTree(ctx: Ctx, target: RepoRef, baseTree: string, changes: M
   const entries: Array<{ path: string; mode: '100644'; type: 'blob'; sha: string }> = [];
   for (const [p, content] of [...changes].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const blob = await call(ctx, 'write-git', full(target), () => gh.rest.git.createBlob({ owner: target.owner, repo: target.repo, content: Buffer.from(content, 'utf8').toString('base64'), encoding: 'base64' }));
-    entries.push({ path: p, mode: '100644', type: 'blob', sha: blob.data.sha });
+    entries.push({ path: p, mode: '100644', type: 'blob', sha: sha(blob.data.sha, `the blob for ${p}`) });
   }
   const tree = await call(ctx, 'write-git', full(target), () => gh.rest.git.createTree({ owner: target.owner, repo: target.repo, base_tree: baseTree, tree: entries }));
-  return tree.data.sha;
+  return sha(tree.data.sha, 'the new tree');
 }
 
 async function createCommit(ctx: Ctx, target: RepoRef, message: string, tree: string, parent: string): Promise<string> {
   const res = await call(ctx, 'write-git', full(target), () => ctx.gh.rest.git.createCommit({ owner: target.owner, repo: target.repo, message, tree, parents: [parent] }));
-  return res.data.sha;
+  return sha(res.data.sha, 'the new commit');
 }
 
 async function readBranchHead(ctx: Ctx, target: RepoRef, branch: string): Promise<{ sha: string; message: string; tree: string; parents: string[] } | undefined> {
   const gh = ctx.gh;
-  let sha: string;
+  let head: string;
   try {
-    sha = (await gh.rest.git.getRef({ owner: target.owner, repo: target.repo, ref: `heads/${branch}` })).data.object.sha;
+    head = validSha((await gh.rest.git.getRef({ owner: target.owner, repo: target.repo, ref: `heads/${branch}` })).data.object?.sha, `the branch ${branch}`);
   } catch (err) {
     if ((err as { status?: number }).status === 404) return undefined;
     throw classify(ctx, 'read-git', full(target), err);
   }
-  const c = await call(ctx, 'read-git', full(target), () => gh.rest.git.getCommit({ owner: target.owner, repo: target.repo, commit_sha: sha }));
-  return { sha, message: c.data.message, tree: c.data.tree.sha, parents: c.data.parents.map((p) => p.sha) };
+  const c = await call(ctx, 'read-git', full(target), () => gh.rest.git.getCommit({ owner: target.owner, repo: target.repo, commit_sha: head }));
+  return { sha: head, message: text(c.data.message, `commit ${head}`, 'message'), tree: validSha(c.data.tree?.sha, `the tree of commit ${head}`), parents: (c.data.parents ?? []).map((p) => p.sha) };
 }
 
 /** Moves `branch` to `commit` only if it is still at `expected` (or at another pipewarden commit). */
