@@ -5,9 +5,12 @@
  * the operation's schema, so the stand-in cannot drift from the real API. Violations are
  * collected for the test to assert on.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import { deflateSync } from 'node:zlib';
 import nodePath from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -71,6 +74,14 @@ export interface Standin {
   commit(fullName: string, sha: string): StoredCommit | undefined;
   /** Someone else's push: a commit on top of `branch` changing `files`, moving the branch. Returns its SHA. */
   pushCommit(fullName: string, branch: string, files: Record<string, string>, message: string): string;
+  /**
+   * Serves a local bare repository for git clients at `<url>/<owner>/<repo>.git` (smart HTTP,
+   * through `git http-backend`; fetch and clone only). Without it, a stateful repository is served
+   * from the stand-in's own objects, so a clone sees exactly the branches the API created.
+   */
+  serveGitRepository(fullName: string, bareDir: string): void;
+  /** Writes a stateful repository's objects and refs to a bare repository and returns its path. */
+  gitRepository(fullName: string): string;
 }
 
 export interface SeedOptions {
@@ -159,6 +170,8 @@ export interface StandinState {
   blobs: Map<string, Buffer>;
   trees: Map<string, TreeEntry[]>;
   commits: Map<string, StoredCommit>;
+  /** Every object's git type and bytes, to write real repositories for git clients. */
+  raw: Map<string, { type: 'blob' | 'tree' | 'commit'; body: Buffer }>;
 }
 
 /**
@@ -169,7 +182,9 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
   const { spec, ajv, routes } = load();
   const requests: Standin['requests'] = [];
   const violations: string[] = [];
-  const state: StandinState = { repos: new Map(), blobs: new Map(), trees: new Map(), commits: new Map() };
+  const state: StandinState = { repos: new Map(), blobs: new Map(), trees: new Map(), commits: new Map(), raw: new Map() };
+  const gitRoot = mkdtempSync(nodePath.join(os.tmpdir(), 'pipewarden-standin-git-'));
+  const gitServed = new Map<string, string>();
   const tokens = new Map<string, TokenInfo>();
   const injections: Array<Injection & { left: number }> = [];
   const server = http.createServer((req, res) => {
@@ -196,6 +211,13 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...extraHeaders, ...headers });
       res.end(JSON.stringify(body));
     };
+    const git = /^\/([^/]+)\/([^/]+?)\.git(\/.*)$/.exec(url.pathname);
+    if (git && !url.pathname.startsWith('/api/')) {
+      const fullName = `${git[1]}/${git[2]}`.toLowerCase();
+      const dir = gitServed.get(fullName) ?? (state.repos.has(fullName) ? materialize(state, gitRoot, fullName) : undefined);
+      if (!dir) return send(404, { message: 'Not Found' });
+      return gitHttpBackend(dir, git[3]!, req, res, raw, violations);
+    }
     if (!url.pathname.startsWith('/api/v3/')) return send(404, { message: 'Not Found' });
     const path = url.pathname.slice('/api/v3'.length);
     const injected = injections.find((i) => i.left > 0 && (!i.method || i.method.toUpperCase() === method) && i.pathPattern.test(safeDecode(path) + url.search));
@@ -301,10 +323,15 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
     pulls: (fullName) => (state.repos.get(fullName.toLowerCase())?.pulls ?? []).map(({ number, state: st, title, body, head, base, draft, headSha }) => ({ number, state: st, title, body, head, base, draft, headSha })),
     commit: (fullName, sha) => (state.repos.has(fullName.toLowerCase()) ? state.commits.get(sha) : undefined),
     pushCommit: (fullName, branch, files, message) => pushCommit(state, fullName, branch, files, message),
+    serveGitRepository: (fullName, bareDir) => void gitServed.set(fullName.toLowerCase(), bareDir),
+    gitRepository: (fullName) => materialize(state, gitRoot, fullName.toLowerCase()),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          rmSync(gitRoot, { recursive: true, force: true });
+          resolve();
+        });
       }),
   };
 }
@@ -446,6 +473,7 @@ function gitSha(type: string, content: Buffer): string {
 function putBlob(state: StandinState, content: Buffer): string {
   const sha = gitSha('blob', content);
   state.blobs.set(sha, content);
+  state.raw.set(sha, { type: 'blob', body: content });
   return sha;
 }
 
@@ -456,6 +484,7 @@ function putTree(state: StandinState, entries: TreeEntry[]): string {
   const body = Buffer.concat(sorted.map((e) => Buffer.concat([Buffer.from(`${e.type === 'tree' ? '40000' : e.mode} ${e.name}\0`), Buffer.from(e.sha, 'hex')])));
   const sha = gitSha('tree', body);
   state.trees.set(sha, sorted);
+  state.raw.set(sha, { type: 'tree', body });
   return sha;
 }
 
@@ -464,6 +493,7 @@ function putCommit(state: StandinState, commit: StoredCommit): string {
   const text = [`tree ${commit.tree}`, ...commit.parents.map((p) => `parent ${p}`), `author ${stamp(commit.author)}`, `committer ${stamp(commit.committer)}`, '', commit.message].join('\n');
   const sha = gitSha('commit', Buffer.from(text));
   state.commits.set(sha, commit);
+  state.raw.set(sha, { type: 'commit', body: Buffer.from(text) });
   return sha;
 }
 
@@ -963,4 +993,86 @@ function handleState(state: StandinState, who: TokenInfo, method: string, templa
     default:
       return notFound;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// git smart HTTP: real repositories for git clients.
+
+/** Writes (or refreshes) a bare repository holding the stand-in's objects and this repository's refs. */
+function materialize(state: StandinState, root: string, fullName: string): string {
+  const repo = state.repos.get(fullName);
+  if (!repo) throw new Error(`stand-in: no repository ${fullName}`);
+  const dir = nodePath.join(root, `${fullName}.git`);
+  if (!existsSync(dir)) {
+    mkdirSync(nodePath.join(dir, 'objects'), { recursive: true });
+    writeFileSync(nodePath.join(dir, 'config'), '[core]\n\trepositoryformatversion = 0\n\tbare = true\n');
+  }
+  for (const [sha, obj] of state.raw) {
+    const file = nodePath.join(dir, 'objects', sha.slice(0, 2), sha.slice(2));
+    if (existsSync(file)) continue;
+    mkdirSync(nodePath.dirname(file), { recursive: true });
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`${obj.type} ${obj.body.length}\0`), obj.body])));
+  }
+  rmSync(nodePath.join(dir, 'refs'), { recursive: true, force: true });
+  mkdirSync(nodePath.join(dir, 'refs', 'heads'), { recursive: true });
+  mkdirSync(nodePath.join(dir, 'refs', 'tags'), { recursive: true });
+  for (const [ref, sha] of repo.refs) {
+    const file = nodePath.join(dir, ...ref.split('/'));
+    mkdirSync(nodePath.dirname(file), { recursive: true });
+    writeFileSync(file, `${sha}\n`);
+  }
+  writeFileSync(nodePath.join(dir, 'HEAD'), `ref: refs/heads/${repo.defaultBranch}\n`);
+  return dir;
+}
+
+/** Runs `git http-backend` as a CGI program for one request. */
+function gitHttpBackend(dir: string, pathInfo: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, violations: string[]): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const child = spawn('git', ['http-backend'], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      GIT_PROJECT_ROOT: dir,
+      GIT_HTTP_EXPORT_ALL: '1',
+      GIT_CONFIG_NOSYSTEM: '1',
+      HOME: dir,
+      PATH_INFO: pathInfo,
+      QUERY_STRING: url.search.slice(1),
+      REQUEST_METHOD: req.method ?? 'GET',
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      CONTENT_LENGTH: String(body.length),
+      REMOTE_ADDR: '127.0.0.1',
+      ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) } : {}),
+      ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: String(req.headers['git-protocol']) } : {}),
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  child.on('error', (e) => {
+    violations.push(`git http-backend could not run: ${e.message}`);
+    if (!res.headersSent) res.writeHead(500).end();
+  });
+  child.on('close', () => {
+    const all = Buffer.concat(out);
+    const split = all.indexOf('\r\n\r\n') >= 0 ? all.indexOf('\r\n\r\n') : all.indexOf('\n\n');
+    if (split < 0) {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end(Buffer.concat(err));
+      return;
+    }
+    const head = all.subarray(0, split).toString('latin1');
+    const rest = all.subarray(split + (all[split] === 0x0d ? 4 : 2));
+    let status = 200;
+    const headers: Record<string, string> = {};
+    for (const line of head.split(/\r?\n/)) {
+      const m = /^([^:]+):\s*(.*)$/.exec(line);
+      if (!m) continue;
+      if (m[1]!.toLowerCase() === 'status') status = Number.parseInt(m[2]!, 10) || 200;
+      else headers[m[1]!] = m[2]!;
+    }
+    if (!res.headersSent) res.writeHead(status, headers).end(rest);
+  });
+  child.stdin.on('error', () => {});
+  child.stdin.end(body);
 }
