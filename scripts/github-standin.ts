@@ -95,6 +95,8 @@ export interface SeedOptions {
   fork?: boolean;
   /** repos.get of a fork created by createFork answers 404 this many times first, as GitHub's forks take a while to appear. */
   forkDelay?: number;
+  /** File modes other than 100644 (e.g. 100755 for a script, 120000 for a symlink whose content is its target). */
+  modes?: Record<string, string>;
 }
 
 export interface TokenInfo {
@@ -543,7 +545,7 @@ let nextId = 1000;
 function seedRepository(state: StandinState, fullName: string, opts: SeedOptions): string {
   const [owner, name] = fullName.split('/') as [string, string];
   const files = typeof opts.files === 'string' ? readDir(opts.files) : opts.files instanceof Map ? opts.files : new Map(Object.entries(opts.files ?? { 'README.md': `# ${name}\n` }));
-  const tree = buildTree(state, new Map([...files].map(([p, c]) => [p, { mode: '100644', sha: putBlob(state, Buffer.from(c)) }])));
+  const tree = buildTree(state, new Map([...files].map(([p, c]) => [p, { mode: opts.modes?.[p] ?? '100644', sha: putBlob(state, Buffer.from(c)) }])));
   const person = { name: 'Maintainer', email: 'maintainer@example.com', date: STANDIN_DATE };
   const head = putCommit(state, { tree, parents: [], message: 'Initial commit', author: person, committer: person });
   const defaultBranch = opts.defaultBranch ?? 'main';
@@ -739,6 +741,17 @@ function treeBody(state: StandinState, repo: StateRepo, sha: string): Record<str
   };
 }
 
+/** GitHub's recursive listing: every blob and sub-tree with its full path, parents before children. */
+function recursiveEntries(state: StandinState, repo: StateRepo, treeSha: string, prefix = ''): Array<Record<string, unknown>> {
+  const api = `${API}/repos/${repo.owner}/${repo.name}`;
+  const out: Array<Record<string, unknown>> = [];
+  for (const e of state.trees.get(treeSha) ?? []) {
+    out.push({ path: `${prefix}${e.name}`, mode: e.mode, type: e.type, sha: e.sha, url: `${api}/git/${e.type}s/${e.sha}`, ...(e.type === 'blob' ? { size: state.blobs.get(e.sha)!.length } : {}) });
+    if (e.type === 'tree') out.push(...recursiveEntries(state, repo, e.sha, `${prefix}${e.name}/`));
+  }
+  return out;
+}
+
 function pullBody(state: StandinState, repo: StateRepo, pr: StateRepo['pulls'][number], who: TokenInfo, full: boolean): Record<string, unknown> {
   const api = `${API}/repos/${repo.owner}/${repo.name}`;
   const html = `http://127.0.0.1/${repo.owner}/${repo.name}/pull/${pr.number}`;
@@ -878,8 +891,12 @@ function handleState(state: StandinState, who: TokenInfo, method: string, templa
       const sha = buildTree(state, files);
       return { status: 201, body: treeBody(state, repo, sha) };
     }
-    case 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}':
-      return state.trees.has(params[2]!) ? { status: 200, body: treeBody(state, repo, params[2]!) } : notFound;
+    case 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': {
+      if (!state.trees.has(params[2]!)) return notFound;
+      const body = treeBody(state, repo, params[2]!);
+      if (query.has('recursive')) body.tree = recursiveEntries(state, repo, params[2]!);
+      return { status: 200, body };
+    }
     case 'POST /repos/{owner}/{repo}/git/commits': {
       const tree = String(b.tree ?? '');
       if (!state.trees.has(tree)) return invalid('Tree SHA does not exist');

@@ -71,9 +71,10 @@ describe('remediation pull requests against the stateful stand-in', () => {
       `GET /repos/${r.full}`,
       `GET /repos/${r.full}/git/ref/heads/main`,
       `GET /repos/${r.full}/git/commits/${r.head}`,
+      `GET /repos/${r.full}/git/trees/${gh.commit(r.full, r.head)!.tree}`,
+      `GET /repos/${r.full}/pulls`,
       `POST /repos/${r.full}/git/blobs`,
       `POST /repos/${r.full}/git/trees`,
-      `GET /repos/${r.full}/pulls`,
       `POST /repos/${r.full}/git/commits`,
       `GET /repos/${r.full}/git/ref/heads/${branch}`,
       `POST /repos/${r.full}/git/refs`,
@@ -90,8 +91,8 @@ describe('remediation pull requests against the stateful stand-in', () => {
     const from = gh.requests.length;
     const again = await openRemediationPullRequest(options(r, new Map([[WF, after]])));
     expect(again).toEqual({ ...first, action: 'unchanged' });
-    const writes = since(from).filter((q) => /^(POST|PATCH|DELETE) /.test(q) && !/\/git\/(blobs|trees)$/.test(q));
-    expect(writes).toEqual([]);
+    // Compared by listing the trees: not a single write.
+    expect(since(from).filter((q) => /^(POST|PATCH|PUT|DELETE) /.test(q))).toEqual([]);
     expect(gh.refs(r.full)).toEqual(refsAfterFirst);
 
     const updated = await openRemediationPullRequest(options(r, new Map([[WF, after2]]), { title: 'Pin actions and drop permissions', body: 'New body.\n' }));
@@ -177,6 +178,17 @@ describe('remediation pull requests against the stateful stand-in', () => {
     gh.seedRepository('acme/from-dir', { files: dir });
     const res = await openRemediationPullRequest(options({ owner: 'acme', repo: 'from-dir' }, new Map([[WF, after]])));
     expect(gh.readBranch('acme/from-dir', res.branch)).toEqual(new Map([[WF, after], ['src/index.ts', 'export {};\n']]));
+  });
+
+  it('keeps an executable file executable, and will not write through a symbolic link', async () => {
+    const r = seed();
+    gh.seedRepository(`${r.full}x`, { files: { 'run.sh': 'echo hi\n', 'link.yml': '.github/workflows/ci.yml' }, modes: { 'run.sh': '100755', 'link.yml': '120000' } });
+    const res = await openRemediationPullRequest(options({ owner: r.owner, repo: `${r.repo}x` }, new Map([['run.sh', 'echo hello\n']])));
+    const head = gh.commit(`${r.full}x`, gh.refs(`${r.full}x`)[`refs/heads/${res.branch}`]!)!;
+    const { data } = await client.rest.git.getTree({ owner: r.owner, repo: `${r.repo}x`, tree_sha: head.tree, recursive: '1' });
+    expect(data.tree.map((e) => [e.path, e.mode])).toEqual([['link.yml', '120000'], ['run.sh', '100755']]);
+    const err = await failure(openRemediationPullRequest(options({ owner: r.owner, repo: `${r.repo}x` }, new Map([['link.yml', 'x']]), { branchPrefix: 'pipewarden/other' })));
+    expect(err.message).toBe('link.yml is a symbolic link on main; pipewarden will not replace it with a file — change its target instead');
   });
 
   it('never writes to an archived repository', async () => {

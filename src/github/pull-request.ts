@@ -239,9 +239,19 @@ export async function openRemediationPullRequest(opts: OpenPullRequestOptions): 
   const headSha = await call(ctx, 'read-git', ctx.upstream, async () => sha((await gh.rest.git.getRef({ owner, repo, ref: `heads/${defaultBranch}` })).data.object?.sha, `the ${defaultBranch} branch of ${ctx.upstream}`));
   const headCommit = await call(ctx, 'read-git', ctx.upstream, async () => (await gh.rest.git.getCommit({ owner, repo, commit_sha: headSha })).data);
 
-  // 3. The tree we want: the default branch's tree with the changes on top.
-  const tree = await buildTree(ctx, target, validSha(headCommit.tree?.sha, `the tree of ${defaultBranch}`), changes);
+  // 3. What the default branch holds: file modes to keep, and symlinks or submodules not to overwrite.
+  const baseTree = validSha(headCommit.tree?.sha, `the tree of ${defaultBranch}`);
+  const baseFiles = await listTree(ctx, upstream, baseTree);
+  const modes = new Map<string, '100644' | '100755'>();
+  for (const p of changes.keys()) {
+    const entry = baseFiles?.get(p);
+    if (entry && entry.type !== 'blob') throw new PullRequestError('refused', `${p} is a submodule on ${defaultBranch}; pipewarden will not replace it with a file`);
+    if (entry?.mode === '120000') throw new PullRequestError('refused', `${p} is a symbolic link on ${defaultBranch}; pipewarden will not replace it with a file — change its target instead`);
+    modes.set(p, entry?.mode === '100755' ? '100755' : '100644');
+  }
   const message = `${opts.commitMessage ?? title}\n\n${MARKER_TRAILER}\n`;
+  let treeSha: string | undefined;
+  const tree = async (): Promise<string> => (treeSha ??= await buildTree(ctx, target, baseTree, changes, modes));
   const isFork = target !== upstream;
   const headLabel = (branch: string): string => (isFork ? `${target.owner}:${branch}` : branch);
 
@@ -253,11 +263,14 @@ export async function openRemediationPullRequest(opts: OpenPullRequestOptions): 
     const seen = await readBranchHead(ctx, target, branch);
     if (!seen) throw new PullRequestError('conflict', `pull request #${existing.number} comes from ${full(target)}:${branch}, which no longer exists; close it or restore the branch`);
     if (!hasMarker(seen.message)) throw new PullRequestError('refused', `the branch ${branch} of pull request #${existing.number} has a commit pipewarden did not make (${seen.sha.slice(0, 12)}); pipewarden will not overwrite it — merge or close that pull request first`);
-    if (seen.tree === tree && seen.parents[0] === headSha) {
+    // Already right? Compared without writing anything when the trees can be listed whole.
+    const expected = baseFiles && expectedFiles(baseFiles, changes, modes);
+    const current = expected && seen.parents[0] === headSha ? await listTree(ctx, target, seen.tree) : undefined;
+    if ((current && expected && sameFiles(current, expected)) || (!current && seen.parents[0] === headSha && seen.tree === (await tree()))) {
       log(`pull request #${existing.number} is up to date`);
       return { action: 'unchanged', url: existing.url, number: existing.number, branch, ...(isFork ? { fork: full(target) } : {}), ...(note ? { note } : {}) };
     }
-    const commit = await createCommit(ctx, target, message, tree, headSha);
+    const commit = await createCommit(ctx, target, message, await tree(), headSha);
     await forceWithLease(ctx, target, branch, seen.sha, commit);
     log(`updated ${branch} for pull request #${existing.number}`);
     const updated = await call(ctx, 'update-pull', ctx.upstream, () => gh.rest.pulls.update({ owner, repo, pull_number: existing.number, title, body: opts.body }));
@@ -267,7 +280,7 @@ export async function openRemediationPullRequest(opts: OpenPullRequestOptions): 
   // 5. A new branch and pull request.
   const branch = `${opts.branchPrefix}-${changesHash(changes)}`;
   assertOurBranch(branch, defaultBranch);
-  const commit = await createCommit(ctx, target, message, tree, headSha);
+  const commit = await createCommit(ctx, target, message, await tree(), headSha);
   let created = false;
   const leftover = await readBranchHead(ctx, target, branch);
   if (leftover) {
@@ -335,12 +348,44 @@ async function ensureFork(ctx: Ctx, upstream: RepoRef, poll: OpenPullRequestOpti
   throw new PullRequestError('fork-timeout', `the fork ${full(fork)} of ${ctx.upstream} did not appear after ${attempts} checks; run again in a minute`);
 }
 
-async function buildTree(ctx: Ctx, target: RepoRef, baseTree: string, changes: Map<string, string>): Promise<string> {
+type TreeFiles = Map<string, { mode: string; type: string; sha: string }>;
+
+/** Every entry under a tree by path (one recursive request), or undefined when GitHub truncates the listing. */
+async function listTree(ctx: Ctx, where: RepoRef, treeSha: string): Promise<TreeFiles | undefined> {
+  const { data } = await call(ctx, 'read-git', full(where), () => ctx.gh.rest.git.getTree({ owner: where.owner, repo: where.repo, tree_sha: treeSha, recursive: 'true' }));
+  if (data.truncated || !Array.isArray(data.tree)) return undefined;
+  const out: TreeFiles = new Map();
+  for (const e of data.tree) if (e.path && e.type !== 'tree') out.set(e.path, { mode: String(e.mode), type: String(e.type), sha: String(e.sha) });
+  return out;
+}
+
+/** The git blob id of some text, as GitHub will compute it. */
+export function blobSha(content: string): string {
+  const body = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+
+function expectedFiles(base: TreeFiles, changes: Map<string, string>, modes: Map<string, string>): TreeFiles {
+  const out: TreeFiles = new Map(base);
+  for (const [p, content] of changes) out.set(p, { mode: modes.get(p) ?? '100644', type: 'blob', sha: blobSha(content) });
+  return out;
+}
+
+function sameFiles(a: TreeFiles, b: TreeFiles): boolean {
+  if (a.size !== b.size) return false;
+  for (const [p, e] of a) {
+    const o = b.get(p);
+    if (!o || o.sha !== e.sha || o.mode !== e.mode) return false;
+  }
+  return true;
+}
+
+async function buildTree(ctx: Ctx, target: RepoRef, baseTree: string, changes: Map<string, string>, modes: Map<string, '100644' | '100755'>): Promise<string> {
   const gh = ctx.gh;
-  const entries: Array<{ path: string; mode: '100644'; type: 'blob'; sha: string }> = [];
+  const entries: Array<{ path: string; mode: '100644' | '100755'; type: 'blob'; sha: string }> = [];
   for (const [p, content] of [...changes].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const blob = await call(ctx, 'write-git', full(target), () => gh.rest.git.createBlob({ owner: target.owner, repo: target.repo, content: Buffer.from(content, 'utf8').toString('base64'), encoding: 'base64' }));
-    entries.push({ path: p, mode: '100644', type: 'blob', sha: sha(blob.data.sha, `the blob for ${p}`) });
+    entries.push({ path: p, mode: modes.get(p) ?? '100644', type: 'blob', sha: sha(blob.data.sha, `the blob for ${p}`) });
   }
   const tree = await call(ctx, 'write-git', full(target), () => gh.rest.git.createTree({ owner: target.owner, repo: target.repo, base_tree: baseTree, tree: entries }));
   return sha(tree.data.sha, 'the new tree');
