@@ -51,7 +51,8 @@ describe('token hygiene', () => {
     const said: string[] = [];
     const log = (line: string): void => void said.push(line);
     const record = (value: unknown): void => void said.push(typeof value === 'string' ? value : inspect(value, { depth: 12, showHidden: true }));
-    const client = createClient({ token: PLANTED, githubUrl: gh.url, limits: { writeIntervalMs: 0, notifyIntervalMs: 0, retryAfterUnitMs: 1, timeoutMs: 500 } });
+    const client = createClient({ token: PLANTED, githubUrl: gh.url, limits: { writeIntervalMs: 0, notifyIntervalMs: 0, retryAfterUnitMs: 1, timeoutMs: 10_000 } });
+    const impatient = createClient({ token: PLANTED, githubUrl: gh.url, limits: { writeIntervalMs: 0, notifyIntervalMs: 0, retryAfterUnitMs: 1, timeoutMs: 1_500 } });
 
     // Pin look-ups and the cache, through the XDG cache directory the CLI uses.
     const cacheHome = await tempDir();
@@ -98,7 +99,7 @@ describe('token hygiene', () => {
     ];
     for (const [i, injection] of failures.entries()) {
       gh.inject(injection);
-      const err = await openRemediationPullRequest(base('acme/app', new Map([[WF, `${after}# ${i}\n`]]))).then(
+      const err = await openRemediationPullRequest({ ...base('acme/app', new Map([[WF, `${after}# ${i}\n`]])), ...(injection.action === 'hang' ? { client: impatient } : {}) }).then(
         () => new Error('expected a failure'),
         (e: unknown) => e,
       );

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /** A client for the stand-in without GitHub's real-time pauses between writes. */
-function fastClient(token: string, timeoutMs = 5_000): GitHubClient {
+function fastClient(token: string, timeoutMs = 15_000): GitHubClient {
   return createClient({ token, githubUrl: gh.url, limits: { writeIntervalMs: 0, notifyIntervalMs: 0, retryAfterUnitMs: 1, timeoutMs } });
 }
 
@@ -331,7 +331,7 @@ describe('API errors: a clear message each, and nothing half-made', () => {
       const r = seed();
       const changes = new Map([[WF, after]]);
       gh.inject({ method: c.method, pathPattern: new RegExp(`^/repos/${r.full}${c.path.replace(/[/.]/g, '\\$&')}$`), ...(c.status ? { status: c.status } : {}), ...(c.body ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}), ...(c.times ? { times: c.times } : {}), ...(c.action ? { action: c.action } : {}) });
-      const err = await failure(openRemediationPullRequest({ ...options(r, changes), ...(c.action === 'hang' ? { client: fastClient(TOKEN, 300) } : {}) }));
+      const err = await failure(openRemediationPullRequest({ ...options(r, changes), ...(c.action === 'hang' ? { client: fastClient(TOKEN, 1_500) } : {}) }));
       expect(err.kind).toBe(c.kind);
       const expected = c.message(r.full, `pipewarden/pinning-${changesHash(changes)}`);
       if (typeof expected === 'string') expect(err.message).toBe(expected);
