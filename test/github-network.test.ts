@@ -120,9 +120,15 @@ describe('network failures say what happened', () => {
   it('an HTTP error is reported with its status and GitHub\'s message, and does not stop other look-ups', async () => {
     gh.inject({ method: 'GET', pathPattern: /^\/repos\/actions\/checkout\/git\/ref\/tags\/v4$/, status: 503, body: { message: 'Service Unavailable' }, times: 4 });
     const resolver = new Resolver(createClient({ githubUrl: gh.url, limits: fast }), { version: 1, entries: {} }, { offline: false });
-    expect(await resolver.resolve('actions', 'checkout', 'v4')).toEqual({ error: 'GitHub API: HTTP 503: Service Unavailable resolving actions/checkout@v4' });
+    expect(await resolver.resolve('actions', 'checkout', 'v4')).toEqual({ error: 'GitHub API: resolving actions/checkout@v4: HTTP 503: Service Unavailable' });
     expect(resolver.networkFailure).toBeUndefined();
     expect(await resolver.resolve('actions', 'setup-node', 'v4')).toMatchObject({ sha: GHES });
+  });
+
+  it('an answer that is not a git reference says so', async () => {
+    gh.inject({ method: 'GET', pathPattern: /^\/repos\/actions\/checkout\/git\/ref\/tags\/v4$/, status: 200, body: { hello: 'proxy' } });
+    const resolver = new Resolver(createClient({ githubUrl: gh.url, limits: fast }), { version: 1, entries: {} }, { offline: false });
+    expect(await resolver.resolve('actions', 'checkout', 'v4')).toEqual({ error: 'GitHub API: resolving actions/checkout@v4: the answer for tags/v4 is not a git reference (no object SHA); is this a GitHub API?' });
   });
 
   it('describeFailure on non-Octokit errors', () => {

@@ -165,7 +165,7 @@ export class Resolver {
         this.networkFailure ??= `GitHub API unreachable: ${failure.message}`;
         return { error: `resolving ${owner}/${repo}@${ref}: ${failure.message}` };
       }
-      return { error: `GitHub API: ${failure.message} resolving ${owner}/${repo}@${ref}` };
+      return { error: `GitHub API: resolving ${owner}/${repo}@${ref}: ${failure.message}` };
     } finally {
       this.progress.inFlight--;
       this.progress.done++;
@@ -199,6 +199,7 @@ export class Resolver {
 async function getRef(gh: GitHubClient, owner: string, repo: string, ref: string): Promise<{ type: string; sha: string } | undefined> {
   try {
     const { data } = await gh.rest.git.getRef({ owner, repo, ref });
+    if (typeof data?.object?.sha !== 'string' || typeof data.object.type !== 'string') throw new Error(`the answer for ${ref} is not a git reference (no object SHA); is this a GitHub API?`);
     return { type: data.object.type, sha: data.object.sha };
   } catch (err) {
     if ((err as { status?: number }).status === 404) return undefined;
