@@ -92,6 +92,17 @@ describe('network failures say what happened', () => {
     ]);
   });
 
+  it('progress counts look-ups in flight', async () => {
+    const progress: ResolveProgress[] = [];
+    const resolver = new Resolver(createClient({ githubUrl: gh.url, limits: fast }), { version: 1, entries: {} }, { offline: false, onProgress: (p) => progress.push(p) });
+    await Promise.all([resolver.resolve('actions', 'checkout', 'v4'), resolver.resolve('actions', 'setup-node', 'v4'), resolver.resolve('actions', 'checkout', 'v4')]);
+    expect(progress.slice(0, 2)).toEqual([
+      { inFlight: 1, done: 0, total: 1 },
+      { inFlight: 2, done: 0, total: 2 },
+    ]);
+    expect(progress.at(-1)).toEqual({ inFlight: 0, done: 2, total: 2 });
+  });
+
   it('connection refused', async () => {
     const port = await closedPort();
     const resolver = new Resolver(createClient({ githubUrl: `http://127.0.0.1:${port}`, limits: fast }), { version: 1, entries: {} }, { offline: false });

@@ -330,7 +330,9 @@ describe('API errors: a clear message each, and nothing half-made', () => {
     it(c.name, async () => {
       const r = seed();
       const changes = new Map([[WF, after]]);
-      gh.inject({ method: c.method, pathPattern: new RegExp(`^/repos/${r.full}${c.path.replace(/[/.]/g, '\\$&')}$`), ...(c.status ? { status: c.status } : {}), ...(c.body ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}), ...(c.times ? { times: c.times } : {}), ...(c.action ? { action: c.action } : {}) });
+      const pattern = new RegExp(`^/repos/${r.full}${c.path.replace(/[/.]/g, '\\$&')}$`);
+      const from = gh.requests.length;
+      gh.inject({ method: c.method, pathPattern: pattern, ...(c.status ? { status: c.status } : {}), ...(c.body ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}), ...(c.times ? { times: c.times } : {}), ...(c.action ? { action: c.action } : {}) });
       const err = await failure(openRemediationPullRequest({ ...options(r, changes), ...(c.action === 'hang' ? { client: fastClient(TOKEN, 1_500) } : {}) }));
       expect(err.kind).toBe(c.kind);
       const expected = c.message(r.full, `pipewarden/pinning-${changesHash(changes)}`);
@@ -338,6 +340,9 @@ describe('API errors: a clear message each, and nothing half-made', () => {
       else expect(err.message).toMatch(expected);
       expect(gh.refs(r.full)).toEqual({ 'refs/heads/main': r.head });
       expect(gh.pulls(r.full)).toEqual([]);
+      // Retried as the plugins should (5xx and 429 three times, a secondary rate limit once), no more.
+      const tries = gh.requests.slice(from).filter((q) => q.method === c.method && pattern.test(decodeURIComponent(q.path.replace(/^\/api\/v3/, '').replace(/\?.*$/, '')))).length;
+      expect(tries).toBe(c.times ?? 1);
     });
   }
 
