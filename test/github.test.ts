@@ -137,9 +137,16 @@ describe('pinning fixes end to end', () => {
     expect(saved).not.toContain(TOKEN);
     expect(gh.violations).toEqual([]);
 
-    // Offline, from the cache alone, the same fix comes out for a fresh copy.
+    // Offline, from the cache alone, the same fix comes out for a fresh copy against the same server.
     const copy = await makeRepo({ [WF]: before });
-    await execa('node', [BIN, copy, '--fix', '--offline', '--repo', 'acme/app', '--checks', 'unpinned-uses,mutable-internal-ref', '--fail-on', 'none'], { reject: false, env: { CI: 'true', XDG_CACHE_HOME: cache } });
+    const requests = gh.requests.length;
+    await execa('node', [BIN, copy, '--fix', '--offline', '--github-url', gh.url, '--repo', 'acme/app', '--checks', 'unpinned-uses,mutable-internal-ref', '--fail-on', 'none'], { reject: false, env: { CI: 'true', XDG_CACHE_HOME: cache } });
     expect(await readFile(path.join(copy, WF), 'utf8')).toBe(await readFile(path.join(dir, WF), 'utf8'));
+    expect(gh.requests.length).toBe(requests);
+    // Pins resolved against another server are not used for github.com.
+    const other = await makeRepo({ [WF]: before });
+    const offline = await execa('node', [BIN, other, '--fix', '--offline', '--repo', 'acme/app', '--checks', 'unpinned-uses,mutable-internal-ref', '--fail-on', 'none'], { reject: false, env: { CI: 'true', XDG_CACHE_HOME: cache } });
+    expect(await readFile(path.join(other, WF), 'utf8')).toBe(before);
+    expect(offline.stdout).toContain('actions/checkout@v4');
   });
 });

@@ -10,6 +10,7 @@ export interface PinOptions {
   githubUrl?: string;
   exportPins?: string;
   importPins?: string;
+  onProgress?: (p: { inFlight: number; done: number; total: number }) => void;
 }
 
 export interface Pins {
@@ -19,12 +20,13 @@ export interface Pins {
 
 export async function openPins(opts: PinOptions, env: NodeJS.ProcessEnv): Promise<Pins> {
   const { Resolver, defaultCachePath, loadCache, saveCache } = await import('../github/resolve.js');
-  const { createClient, findToken } = await import('../github/client.js');
+  const { apiHost, createClient, findToken } = await import('../github/client.js');
   const cacheFile = defaultCachePath(env);
   const cache = await loadCache(cacheFile);
   if (opts.importPins) Object.assign(cache.entries, (await loadCache(opts.importPins)).entries);
   const client = opts.offline ? undefined : createClient({ token: await findToken(opts.token, env), ...(opts.githubUrl ? { githubUrl: opts.githubUrl } : {}) });
-  const resolver = new Resolver(client, cache, { offline: opts.offline });
+  // Pins are keyed by the API host, so one resolved against Enterprise Server or a stand-in is never used for github.com.
+  const resolver = new Resolver(client, cache, { offline: opts.offline, host: apiHost(opts.githubUrl), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   return {
     resolver,
     async close(): Promise<void> {

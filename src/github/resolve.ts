@@ -94,11 +94,6 @@ export async function saveCache(file: string, cache: PinCache): Promise<void> {
   await rename(tmp, file);
 }
 
-/** The key of a look-up in an audit's resolutions: `owner/repo@ref`, lower-case. */
-export function resolutionKey(owner: string, repo: string, ref: string): string {
-  return `${owner}/${repo}@${ref}`.toLowerCase();
-}
-
 export class Resolver {
   private readonly inFlight = new Map<string, Promise<ResolveResult>>();
   /** How many API look-ups this run made (each owner/repo@ref at most once). */

@@ -63,6 +63,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
         else if (config.dryRun) io.stdout(fixed.patch);
         io.stderr(fixSummary(fixed));
       }
+      if (pins?.resolver.networkFailure) io.stderr(`pipewarden: GitHub look-ups stopped: ${pins.resolver.networkFailure}; the rest of the run went on offline\n`);
       const audit = session.current && fixed?.written ? session.current : await session.audit();
       const report = audit.report;
       if (report.filesScanned === 0) {
