@@ -34,6 +34,10 @@ export interface CliConfig {
   githubUrl?: string;
   exportPins?: string;
   importPins?: string;
+  /** Open remediation pull requests (implied by --fix on a remote target). */
+  pr: boolean;
+  prSplit?: 'area' | 'check';
+  draft: boolean;
   config?: string;
   baseline?: string;
   writeBaseline?: string;
@@ -65,6 +69,9 @@ const OPTIONS = {
   'github-url': { type: 'string' },
   'export-pins': { type: 'string' },
   'import-pins': { type: 'string' },
+  pr: { type: 'boolean' },
+  'pr-split': { type: 'string' },
+  draft: { type: 'boolean' },
   config: { type: 'string' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
@@ -94,6 +101,10 @@ export function parseCommandLine(argv: string[]): CliConfig | { error: string } 
   if (!FORMATS.includes(format)) return { error: `--format must be one of ${FORMATS.join(', ')}` };
   const failOn = v['fail-on'] ?? 'high';
   if (failOn !== 'none' && !(SEVERITIES as readonly string[]).includes(failOn)) return { error: '--fail-on must be critical, high, medium, low or none' };
+  const prSplit = v['pr-split'];
+  if (prSplit !== undefined && prSplit !== 'area' && prSplit !== 'check') return { error: '--pr-split must be area or check' };
+  if ((v.pr || prSplit || v.draft) && !(v.fix || v['fix-all'])) return { error: '--pr, --pr-split and --draft go with --fix' };
+  if ((v.pr || prSplit) && v.offline) return { error: '--pr needs the network; it cannot be used with --offline' };
   return {
     command,
     ...(positionals[0] !== undefined ? { target: positionals[0] } : {}),
@@ -118,6 +129,9 @@ export function parseCommandLine(argv: string[]): CliConfig | { error: string } 
     ...(v['github-url'] !== undefined ? { githubUrl: v['github-url'] } : {}),
     ...(v['export-pins'] !== undefined ? { exportPins: v['export-pins'] } : {}),
     ...(v['import-pins'] !== undefined ? { importPins: v['import-pins'] } : {}),
+    pr: !!v.pr || prSplit !== undefined,
+    ...(prSplit ? { prSplit: prSplit as 'area' | 'check' } : {}),
+    draft: !!v.draft,
     ...(v.config !== undefined ? { config: v.config } : {}),
     ...(v.baseline !== undefined ? { baseline: v.baseline } : {}),
     ...(v['write-baseline'] !== undefined ? { writeBaseline: v['write-baseline'] } : {}),

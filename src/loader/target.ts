@@ -14,6 +14,8 @@ export interface ResolvedTarget {
   /** What the user asked for, for reports. */
   label: string;
   identity?: RepoIdentity;
+  /** Cloned for this run (there is no working tree of the user's to write fixes to). */
+  remote: boolean;
   cleanup(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export async function resolveTarget(target: string, opts: TargetOptions): Promis
   const local = await isDirectory(target);
   if (local) {
     const identity = explicit ?? (await originIdentity(target));
-    return { dir: path.resolve(target), label: target, ...(identity ? { identity } : {}), cleanup: async () => {} };
+    return { dir: path.resolve(target), label: target, ...(identity ? { identity } : {}), remote: false, cleanup: async () => {} };
   }
   let url: string;
   if (/^(?:https?|file):\/\//.test(target) || /^[\w.-]+@[\w.-]+:/.test(target)) url = target;
@@ -53,7 +55,7 @@ export async function resolveTarget(target: string, opts: TargetOptions): Promis
     await cleanup();
     throw err;
   }
-  return { dir, label: target, ...(identity ? { identity } : {}), cleanup };
+  return { dir, label: target, ...(identity ? { identity } : {}), remote: true, cleanup };
 }
 
 async function clone(url: string, dir: string, opts: TargetOptions): Promise<void> {

@@ -6,19 +6,25 @@ import type { Check } from '../../check.js';
 import type { FixResult, RepoSession } from '../../engine/session.js';
 import type { Finding } from '../../types.js';
 import { exitCode } from '../exit-code.js';
-import { EXIT, type Io } from '../io.js';
+import { stat } from 'node:fs/promises';
+import { EXIT, usage, type Io } from '../io.js';
 import type { CliConfig } from '../options.js';
 import { emit, OutputError, render } from '../output.js';
 import { openPins, type Pins } from '../pins.js';
 
 export async function auditCommand(checks: readonly Check[], config: CliConfig, io: Io, interactive: boolean): Promise<number> {
   const { resolveTarget, TargetError } = await import('../../loader/target.js');
+  const wanted = config.target ?? '.';
+  if (config.offline && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(wanted) && !(await stat(wanted).catch(() => undefined))) {
+    return usage(io, `--offline makes no network requests, so ${wanted} cannot be cloned from GitHub; clone it first and pass the directory (local paths and file:// URLs work offline)`);
+  }
   let target;
   try {
-    target = await resolveTarget(config.target ?? '.', {
+    target = await resolveTarget(wanted, {
       ...(config.ref ? { ref: config.ref } : {}),
       ...(config.keepClone ? { keepClone: config.keepClone } : {}),
       ...(config.repo ? { repo: config.repo } : {}),
+      ...(config.githubUrl ? { gitBase: config.githubUrl } : {}),
     });
   } catch (err) {
     if (err instanceof TargetError) {
@@ -52,9 +58,15 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
         const { runInteractive } = await import('./interactive.js');
         return await runInteractive(session, config, io);
       }
-      // Fixes first, so that the report describes the files as they are afterwards.
+      // Pull requests first (planned from the files as they are), then fixes, so that the report
+      // describes the files as they are afterwards.
+      const prMode = !!config.fix && (config.pr || target.remote);
+      if (prMode) {
+        const code = await pullRequests(session, config, io, target.identity);
+        if (code !== EXIT.ok) return code;
+      }
       let fixed: FixResult | undefined;
-      if (fixing) {
+      if (fixing && !(prMode && target.remote)) {
         const selection = config.fix ?? 'all';
         // --patch and --dry-run never touch the working tree, whatever else is given.
         const write = !!config.fix && config.patch === undefined && !config.dryRun;
@@ -97,6 +109,39 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
   } finally {
     await pins?.close();
     await target.cleanup();
+  }
+}
+
+async function pullRequests(session: RepoSession, config: CliConfig, io: Io, identity: { owner: string; name: string } | undefined): Promise<number> {
+  if (!identity) return usage(io, 'opening a pull request needs the repository on GitHub: pass --repo owner/name (or audit a checkout whose origin is on GitHub)');
+  const { createClient, findToken } = await import('../../github/client.js');
+  const token = await findToken(config.token, io.env);
+  if (!token) return usage(io, 'opening a pull request needs a GitHub token: --token, GH_TOKEN, GITHUB_TOKEN, or `gh auth login`');
+  const { openPullRequests } = await import('../../engine/pull-requests.js');
+  const { PullRequestError } = await import('../../github/pull-request.js');
+  try {
+    const opened = await openPullRequests(session, {
+      client: createClient({ token, ...(config.githubUrl ? { githubUrl: config.githubUrl } : {}) }),
+      owner: identity.owner,
+      repo: identity.name,
+      selection: config.fix ?? 'safe',
+      ...(config.prSplit ? { split: config.prSplit } : {}),
+      draft: config.draft,
+      log: (line) => io.stderr(`pipewarden: ${line}\n`),
+    });
+    if (opened.length === 0) io.stderr('pipewarden: no fix to propose: no pull request opened\n');
+    for (const pr of opened) {
+      const state = pr.action === 'created' ? 'opened' : pr.action === 'updated' ? 'updated' : 'unchanged (nothing new to push)';
+      io.stderr(`pipewarden: pull request #${pr.number} ${state}: ${pr.url} (${pr.fixes} fix${pr.fixes === 1 ? '' : 'es'}, branch ${pr.branch}${pr.fork ? ` in ${pr.fork}` : ''})\n`);
+      if (pr.note) io.stderr(`pipewarden: ${pr.note}\n`);
+    }
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof PullRequestError) {
+      io.stderr(`pipewarden: pull request not opened: ${err.message}\n`);
+      return EXIT.cannotRun;
+    }
+    throw err;
   }
 }
 

@@ -66,6 +66,9 @@ Options:
   --keep-clone DIR           clone into DIR and keep it
   --offline                  make no network requests
   --fix                      apply safe fixes to the working tree (--fix=all: unsafe ones too)
+  --pr                       with --fix: also open a remediation pull request (a remote target's --fix always does)
+  --pr-split area|check      one pull request per area or per check
+  --draft                    open the pull requests as drafts
   --patch FILE               write the fixes as a unified diff (- for stdout); never edits files
   --dry-run                  print the fixes' diff; change nothing
   --token TOKEN              GitHub token for pin look-ups (else GH_TOKEN, GITHUB_TOKEN, gh auth token)
