@@ -36,6 +36,7 @@ import { staticCloudCredentials } from '../checks/static-cloud-credentials.js';
 import { templateInjection } from '../checks/template-injection.js';
 import { unpinnedUses } from '../checks/unpinned-uses.js';
 import { unsignedImage } from '../checks/unsigned-image.js';
+import { unpinnedImage } from '../checks/unpinned-image.js';
 import type { Check } from './audit/check.js';
 
 export const CHECKS: readonly Check[] = [
@@ -76,6 +77,7 @@ export const CHECKS: readonly Check[] = [
   codeownersMissingWorkflows,
   noDco,
   expiredSuppression,
+  unpinnedImage,
 ];
 
 export function findCheck(id: string): Check | undefined {
