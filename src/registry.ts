@@ -41,6 +41,7 @@ import { hardcodedContainerCredentials } from '../checks/hardcoded-container-cre
 import { overprovisionedSecrets } from '../checks/overprovisioned-secrets.js';
 import { githubEnvInjection } from '../checks/github-env-injection.js';
 import { unsoundCondition } from '../checks/unsound-condition.js';
+import { longLivedPublishToken } from '../checks/long-lived-publish-token.js';
 import type { Check } from './audit/check.js';
 
 export const CHECKS: readonly Check[] = [
@@ -86,6 +87,7 @@ export const CHECKS: readonly Check[] = [
   overprovisionedSecrets,
   githubEnvInjection,
   unsoundCondition,
+  longLivedPublishToken,
 ];
 
 export function findCheck(id: string): Check | undefined {
