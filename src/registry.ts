@@ -42,6 +42,9 @@ import { overprovisionedSecrets } from '../checks/overprovisioned-secrets.js';
 import { githubEnvInjection } from '../checks/github-env-injection.js';
 import { unsoundCondition } from '../checks/unsound-condition.js';
 import { longLivedPublishToken } from '../checks/long-lived-publish-token.js';
+import { cachePoisoning } from '../checks/cache-poisoning.js';
+import { artifactPoisoning } from '../checks/artifact-poisoning.js';
+import { agenticPromptInjection } from '../checks/agentic-prompt-injection.js';
 import type { Check } from './audit/check.js';
 
 export const CHECKS: readonly Check[] = [
@@ -88,6 +91,9 @@ export const CHECKS: readonly Check[] = [
   githubEnvInjection,
   unsoundCondition,
   longLivedPublishToken,
+  cachePoisoning,
+  artifactPoisoning,
+  agenticPromptInjection,
 ];
 
 export function findCheck(id: string): Check | undefined {
