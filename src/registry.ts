@@ -36,6 +36,15 @@ import { staticCloudCredentials } from '../checks/static-cloud-credentials.js';
 import { templateInjection } from '../checks/template-injection.js';
 import { unpinnedUses } from '../checks/unpinned-uses.js';
 import { unsignedImage } from '../checks/unsigned-image.js';
+import { unpinnedImage } from '../checks/unpinned-image.js';
+import { hardcodedContainerCredentials } from '../checks/hardcoded-container-credentials.js';
+import { overprovisionedSecrets } from '../checks/overprovisioned-secrets.js';
+import { githubEnvInjection } from '../checks/github-env-injection.js';
+import { unsoundCondition } from '../checks/unsound-condition.js';
+import { longLivedPublishToken } from '../checks/long-lived-publish-token.js';
+import { cachePoisoning } from '../checks/cache-poisoning.js';
+import { artifactPoisoning } from '../checks/artifact-poisoning.js';
+import { agenticPromptInjection } from '../checks/agentic-prompt-injection.js';
 import type { Check } from './check.js';
 
 export const CHECKS: readonly Check[] = [
@@ -76,6 +85,15 @@ export const CHECKS: readonly Check[] = [
   codeownersMissingWorkflows,
   noDco,
   expiredSuppression,
+  unpinnedImage,
+  hardcodedContainerCredentials,
+  overprovisionedSecrets,
+  githubEnvInjection,
+  unsoundCondition,
+  longLivedPublishToken,
+  cachePoisoning,
+  artifactPoisoning,
+  agenticPromptInjection,
 ];
 
 export function findCheck(id: string): Check | undefined {

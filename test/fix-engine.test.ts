@@ -54,6 +54,37 @@ describe('fix engine', () => {
     expect(plan.files.get(WF)?.after).toContain('- run: make all # ok');
   });
 
+  it('rolls back a fix that parses but adds an actionlint error, with actionlint\'s message; keeps one that adds none', async () => {
+    // A step that both uses an action and runs a command: valid YAML, invalid workflow.
+    const usesAndRun = checkWithFix('uses-and-run', (t) => {
+      const at = t.indexOf('\n', t.indexOf('actions/checkout@')) + 1;
+      return fixAt('uses-and-run', at, at, '        run: echo hi # uses-and-run\n', [{ file: WF, path: ['jobs', 'a', 'steps', 0, 'run'] }]);
+    });
+    const unknownKey = checkWithFix('unknown-key', (t) => {
+      const at = t.indexOf('    steps:');
+      return fixAt('unknown-key', at, at, '    timeout: 5 # unknown-key\n', [{ file: WF, path: ['jobs', 'a', 'timeout'] }]);
+    });
+    const fine = checkWithFix('fine', (t) => {
+      const at = t.indexOf('    steps:');
+      return fixAt('fine', at, at, '    timeout-minutes: 5 # fine\n', [{ file: WF, path: ['jobs', 'a', 'timeout-minutes'] }]);
+    });
+    const plan = await planFixes(await discover(await makeRepo({ [WF]: TEXT })), { include: 'all', checks: [usesAndRun, unknownKey, fine] });
+    const outcomes = plan.outcomes.map((o) => [o.finding.check, o.status, o.reason]).sort();
+    expect(outcomes).toEqual([
+      ['fine', 'applied', undefined],
+      ['unknown-key', 'rolled-back', expect.stringMatching(/^actionlint: \.github\/workflows\/ci\.yml:\d+:5: unexpected key "timeout" for "job" section.*\[syntax-check\]$/)],
+      ['uses-and-run', 'rolled-back', expect.stringMatching(/^actionlint: .*contains "run" key which is used for running shell command \[syntax-check\]$/)],
+    ]);
+    expect(plan.files.get(WF)?.after).toContain('    timeout-minutes: 5 # fine\n    steps:');
+  });
+
+  it('counts only errors a fix adds: one the workflow already had does not roll the fix back', async () => {
+    const broken = TEXT.replace('    steps:', '    timeout: 5\n    steps:');
+    const ok = checkWithFix('ok', (t) => fixAt('ok', t.indexOf('make'), t.indexOf('make') + 4, 'make all # ok', [{ file: WF, path: ['jobs', 'a', 'steps', 1, 'run'] }]));
+    const plan = await planFixes(await discover(await makeRepo({ [WF]: broken })), { include: 'all', checks: [ok] });
+    expect(plan.outcomes.map((o) => [o.finding.check, o.status])).toEqual([['ok', 'applied']]);
+  });
+
   it('defers overlapping fixes to a later pass and reports the ones that never apply', async () => {
     const a = checkWithFix('first', () => fixAt('first', 0, 2, '# first\non'));
     const b = checkWithFix('second', () => fixAt('second', 0, 2, 'on'));

@@ -2,7 +2,8 @@
  * Applies fixes the way ESLint does — sorted, overlaps skipped, re-audited, repeated until
  * nothing changes (at most 10 passes) — and verifies each fix before keeping it: every edited
  * file still parses, its parsed document is unchanged outside the paths the fix declared,
- * the finding it fixes is gone and no new finding appeared. A fix that fails is rolled back.
+ * actionlint reports no error in a changed workflow that it did not report before, the finding
+ * it fixes is gone and no new finding appeared. A fix that fails is rolled back.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
@@ -10,6 +11,7 @@ import { auditDiscovered, type Audit, type AuditOptions } from '../audit/audit.j
 import { parseJsonish } from '../model/jsonish.js';
 import { classify, type DiscoveredRepo, type RepoFile } from '../loader/discover.js';
 import type { Finding, Fix } from '../types.js';
+import { newActionlintErrors } from './lint.js';
 
 export type FixStatus = 'applied' | 'overlap' | 'rolled-back';
 
@@ -203,6 +205,11 @@ async function verify(
   for (const file of changed) {
     const problem = compareDocuments(file, before.get(file), after.get(file)!, declared.filter((c) => c.file === file).map((c) => c.path));
     if (problem) return { problem };
+  }
+  // actionlint knows the workflow syntax and expression types: a fix must not add an error of its own.
+  for (const file of changed.filter((f) => classify(f) === 'workflow')) {
+    const added = await newActionlintErrors(file, before.get(file), after.get(file)!);
+    if (added.length) return { problem: `actionlint: ${file}:${added[0]!.line}:${added[0]!.column}: ${added[0]!.message} [${added[0]!.kind}]` };
   }
   const audit = await auditDiscovered(withTexts(discovered, after), opts);
   const newErrors = audit.report.errors.filter((e) => changed.includes(e.file));
