@@ -51,12 +51,12 @@ export const dangerousTrigger: Check = {
     const inheritedEdge = reaching.find((e) => e.via.length > 0);
     const events = [...new Set(reaching.map((e) => (e.via.length ? `${e.event} (via ${e.origin.file})` : e.event)))].join(' and ');
     const related = inheritedEdge ? [callerLocation(inheritedEdge.via.at(-1)!, `calls this workflow from a workflow run by ${inheritedEdge.event}`)] : undefined;
-    let executed = false;
+    let reported = false;
     for (const job of wf.jobs) {
       const gates = jobGates(repo, wf, job, memo);
       for (const hit of untrustedCheckouts(wf.yaml, job)) {
         const gate = gateAt(gates, hit.step);
-        if (!gate) executed = true;
+        reported = true;
         const runner = job.steps[hit.runner]!;
         const runs = `step ${hit.runner + 1} (${runner.run ? `\`${firstLine(runner.run.value)}\`` : `\`${runner.uses?.raw}\``})`;
         const severity: Severity = gate ? (hit.subdir ? 'low' : 'medium') : hit.subdir ? 'high' : 'critical';
@@ -75,7 +75,8 @@ export const dangerousTrigger: Check = {
         });
       }
     }
-    if (executed || own.length === 0) return;
+    // A checkout that runs untrusted code was reported where it happens, with its gate.
+    if (reported || own.length === 0) return;
     // No untrusted checkout runs: grade the trigger by what can run and who can start it.
     const family = [wf, ...workflowGraph(repo, memo).callees(wf).map((e) => e.callee)];
     const checkoutsInCallees = family.slice(1).some((w) => w.jobs.some((j) => untrustedCheckouts(w.yaml, j).length > 0));

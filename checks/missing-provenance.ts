@@ -78,7 +78,7 @@ export const missingProvenance: Check = {
       file: wf.file,
       range: stepAnchor(first.step),
       messageId: 'release-without-provenance',
-      message: `publishes ${describePublications(wf, rest)} with no build provenance (no BuildKit provenance, attest-build-provenance or SLSA generator in this workflow or the workflows it calls or is called by)`,
+      message: `publishes ${describePublications(repo, wf, rest, memo)} with no build provenance (no BuildKit provenance, attest-build-provenance or SLSA generator in this workflow or the workflows it calls or is called by)`,
     });
   },
 };

@@ -30,7 +30,7 @@ export const missingSbom: Check = {
       range: stepAnchor(first.step),
       messageId: 'publishes-without-sbom',
       severity: release ? 'medium' : 'low',
-      message: `publishes ${describePublications(wf, published)} with no SBOM generated, attested or uploaded (looked in this workflow's jobs and the workflows it calls or is called by)`,
+      message: `publishes ${describePublications(repo, wf, published, memo)} with no SBOM generated, attested or uploaded (looked in this workflow's jobs and the workflows it calls or is called by)`,
     });
   },
 };

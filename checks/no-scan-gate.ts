@@ -23,7 +23,7 @@ export const noScanGate: Check = {
       file: wf.file,
       range: stepAnchor(first.step),
       messageId: 'pushes-without-scan',
-      message: `pushes ${describePublications(wf, images)} with no vulnerability scan that can fail the job`,
+      message: `pushes ${describePublications(repo, wf, images, memo)} with no vulnerability scan that can fail the job`,
     });
   },
 };

@@ -30,7 +30,7 @@ export const unsignedImage: Check = {
       range: stepAnchor(first.step),
       messageId: 'pushes-unsigned',
       severity: release ? 'high' : 'medium',
-      message: `pushes ${describePublications(wf, images)} without a cosign signature in this workflow or the workflows it calls or is called by`,
+      message: `pushes ${describePublications(repo, wf, images, memo)} without a cosign signature in this workflow or the workflows it calls or is called by`,
     });
   },
 };

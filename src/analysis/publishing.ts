@@ -124,9 +124,17 @@ export function publications(repo: RepoModel, wf: Workflow, goreleaser?: GoRelea
 }
 
 /** What the message says was recognised as the publication: "container images (docker/build-push-action) in a workflow run on release". */
-export function describePublications(wf: Workflow, published: Publication[]): string {
+export function describePublications(repo: RepoModel, wf: Workflow, published: Publication[], memo: Memo = NO_MEMO): string {
   const what = [...new Set(published.map((p) => (p.kind === 'image' ? `container images (${p.what})` : p.what)))].join(', ');
-  const events = [...new Set(wf.triggers.map((t) => (t.event === 'push' && isMap(t.config) && wf.yaml.get(t.config, 'tags') ? 'push of tags' : t.event)))];
+  const events = [
+    ...new Set(
+      reachingEvents(repo, wf, memo).map((e) => {
+        const t = e.origin.triggers.find((x) => x.event === e.event);
+        const name = e.event === 'push' && t && isMap(t.config) && e.origin.yaml.get(t.config, 'tags') ? 'push of tags' : e.event;
+        return e.via.length ? `${name} (via ${e.origin.file})` : name;
+      }),
+    ),
+  ];
   return `${what}${events.length ? ` in a workflow run on ${events.join(', ')}` : ''}`;
 }
 
