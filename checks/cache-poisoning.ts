@@ -53,7 +53,7 @@ export const cachePoisoning: Check = {
     const writer = writers[0]!;
     for (const wf of repo.workflows) {
       const release = isReleaseTriggered(wf);
-      const pubs = publications(wf, undefined, memo);
+      const pubs = publications(repo, wf, undefined, memo);
       if (!release && pubs.length === 0) continue;
       for (const job of wf.jobs) {
         if (!release && !pubs.some((p) => job.steps.includes(p.step))) continue;

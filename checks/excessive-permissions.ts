@@ -38,21 +38,37 @@ export const excessivePermissions: Check = {
           message: '`read-all` grants read access to every scope (including security events and secrets metadata); list the scopes needed',
         });
       } else if (perms?.kind === 'map') {
+        // Jobs with their own `permissions:` (and reusable-workflow calls, which also take the caller's) ignore the top-level block.
+        const reached = wf.jobs.filter((j) => !j.permissions);
         for (const s of perms.scopes) {
           if (s.level !== 'write') continue;
+          if (wf.jobs.length > 0 && reached.length === 0) {
+            report({
+              file: wf.file,
+              range: s.keyRange,
+              severity: 'low',
+              confidence: 'high',
+              ...withTopFix,
+              messageId: 'workflow-scope-dead',
+              message: `\`${s.scope}: write\` at workflow level reaches no job: ${wf.jobs.length === 1 ? 'the only job declares' : `all ${wf.jobs.length} jobs declare`} their own permissions, so it is dead configuration that a job added later would inherit`,
+            });
+            continue;
+          }
           const severity: Severity = HIGH_RISK_SCOPES.has(s.scope) ? 'high' : 'medium';
-          const jobs = wf.jobs.length;
+          const names = reached.map((j) => `\`${j.id}\``).join(', ');
           report({
             file: wf.file,
             range: s.keyRange,
             severity,
-            confidence: jobs <= 1 ? 'medium' : 'high',
+            confidence: wf.jobs.length <= 1 ? 'medium' : 'high',
             ...withTopFix,
             messageId: 'workflow-scope-write',
             message:
-              jobs <= 1
-                ? `\`${s.scope}: write\` at workflow level also reaches every job added later; grant it on the job that needs it`
-                : `\`${s.scope}: write\` at workflow level reaches all ${jobs} jobs; grant it on the job that needs it`,
+              wf.jobs.length <= 1
+                ? `\`${s.scope}: write\` at workflow level reaches job ${names} and every job added later; grant it on the job that needs it`
+                : reached.length === wf.jobs.length
+                  ? `\`${s.scope}: write\` at workflow level reaches all ${wf.jobs.length} jobs; grant it on the job that needs it`
+                  : `\`${s.scope}: write\` at workflow level reaches ${reached.length} of ${wf.jobs.length} jobs (${names}); grant it on the job that needs it`,
           });
         }
       }

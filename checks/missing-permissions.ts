@@ -29,7 +29,7 @@ export const missingPermissions: Check = {
         refusedSuffix: '; those jobs keep their current permissions',
         messageId: onlyCalled ? 'reusable-no-permissions' : 'no-permissions',
         file: wf.file,
-        range: wf.jobsKeyRange ?? bare[0]!.idRange,
+        range: bare[0]!.idRange,
         severity: onlyCalled ? 'low' : 'medium',
         message: onlyCalled
           ? `reusable workflow has no top-level permissions; job${bare.length > 1 ? 's' : ''} ${names} ${bare.length > 1 ? 'run' : 'runs'} with whatever token the caller grants`

@@ -1,6 +1,6 @@
 import type { Check } from '../src/check.js';
 import { isReleaseTriggered } from '../src/analysis/facts.js';
-import { generatesSbom, goReleaserFacts, publications, stepAnchor } from '../src/analysis/publishing.js';
+import { describePublications, generatesSbom, goReleaserFacts, publications, stepAnchor } from '../src/analysis/publishing.js';
 
 export const missingSbom: Check = {
   meta: {
@@ -9,7 +9,7 @@ export const missingSbom: Check = {
     area: 'release-integrity',
     severity: 'medium',
     description:
-      'Image or release publishing with no SBOM generated (anchore/sbom-action, syft, build-push-action `sbom: true`) or attested (`cosign attest --type spdxjson|cyclonedx`).',
+      'Image or release publishing (to a registry users pull from; not throwaway registries, snapshots or pull-request runs) with no SBOM generated (anchore/sbom-action, syft, cyclonedx, build-push-action `sbom: true`), attested (`cosign attest`, actions/attest-sbom) or uploaded to the release, in any job of the workflow or the workflows it calls or is called by.',
     why:
       'When the next critical CVE lands, an SBOM is how users find out in minutes, not days, whether your release contains the ' +
       'vulnerable component. Attested SBOMs also let them verify that the list came from your build.',
@@ -18,17 +18,19 @@ export const missingSbom: Check = {
     fixable: false,
   },
   workflow(wf, { repo, memo, report }) {
-      const goreleaser = memo.get('goreleaser', repo, () => goReleaserFacts(repo));
-      const published = publications(wf, goreleaser, memo);
-      const first = published[0];
-      if (!first || generatesSbom(wf, goreleaser)) return;
-      const release = isReleaseTriggered(wf);
-      report({
-        file: wf.file,
-        range: stepAnchor(first.step),
-        messageId: 'publishes-without-sbom',
-        severity: release ? 'medium' : 'low',
-        message: `publishes ${[...new Set(published.map((p) => (p.kind === 'image' ? `container images (${p.what})` : p.what)))].join(', ')} with no SBOM generated or attested`,
-      });
+    const goreleaser = memo.get('goreleaser', repo, () => goReleaserFacts(repo));
+    const published = publications(repo, wf, goreleaser, memo);
+    const first = published[0];
+    if (!first) return;
+    const githubRelease = published.some((p) => /GitHub release|release asset|GoReleaser/.test(p.what));
+    if (generatesSbom(repo, wf, goreleaser, memo, githubRelease)) return;
+    const release = isReleaseTriggered(wf);
+    report({
+      file: wf.file,
+      range: stepAnchor(first.step),
+      messageId: 'publishes-without-sbom',
+      severity: release ? 'medium' : 'low',
+      message: `publishes ${describePublications(repo, wf, published, memo)} with no SBOM generated, attested or uploaded (looked in this workflow's jobs and the workflows it calls or is called by)`,
+    });
   },
 };

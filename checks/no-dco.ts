@@ -9,7 +9,7 @@ export const noDco: Check = {
     area: 'policy-files',
     severity: 'info',
     description:
-      'No .github/dco.yml, no maintainers-little-helper configuration requiring Signed-off-by, and no workflow that checks Signed-off-by lines.',
+      'No .github/dco.yml, no maintainers-little-helper configuration requiring Signed-off-by, and no workflow that checks Signed-off-by lines (the DCO GitHub App, which needs no file, cannot be seen from the repository).',
     why:
       'A Developer Certificate of Origin sign-off records that each contributor had the right to submit the change: provenance for ' +
       'the source itself, which many foundations (CNCF, LF) require.',
@@ -24,6 +24,13 @@ export const noDco: Check = {
       runsTool(repo, undefined, /Signed-off-by|\bdco\b/i) ||
       repo.workflows.some((wf) => wf.jobs.some((j) => j.steps.some((s) => /dco/i.test(actionName(s) ?? ''))));
     if (checked) return;
-    report({ file: '.github/dco.yml', range: fileStart(), messageId: 'absent', message: 'no DCO sign-off enforcement found' });
+    report({
+      file: '.github/dco.yml',
+      range: fileStart(),
+      confidence: 'low',
+      messageId: 'absent',
+      message:
+        "no DCO sign-off enforcement in the repository's files (no .github/dco.yml, no workflow checking Signed-off-by); the DCO GitHub App needs no file, so if it is installed sign-off is already enforced",
+    });
   },
 };

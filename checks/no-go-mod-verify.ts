@@ -1,9 +1,9 @@
 import type { Check } from '../src/check.js';
-import { runsCommand } from '../src/analysis/facts.js';
+import { actionName, runsCommand } from '../src/analysis/facts.js';
 import { goWorkflow } from '../src/edits/new-workflows.js';
 import { eolOf, lineStart } from '../src/edits/text.js';
 import type { RepoModel } from '../src/model/repo.js';
-import { scalarText } from '../src/model/yaml.js';
+import { isMap, scalarText, type Node, type YamlFile } from '../src/model/yaml.js';
 import { goModFiles, moduleDirs, moduleLine, runsTool } from '../src/analysis/repo-facts.js';
 import type { Fix } from '../src/types.js';
 
@@ -40,26 +40,57 @@ export const noGoModVerify: Check = {
   },
 };
 
+/** Joins workspace-relative path parts, normalising `./` and trailing slashes ('' for the workspace root). */
+function joinDir(...parts: Array<string | undefined>): string {
+  return parts
+    .filter((p): p is string => !!p)
+    .flatMap((p) => p.split('/'))
+    .filter((seg) => seg !== '' && seg !== '.')
+    .join('/');
+}
+
 /**
- * Adds `- run: go mod verify` before the first step that builds or tests Go code (same
- * working directory), or, when no workflow does, a workflow of its own.
+ * Adds `- run: go mod verify` before the first step that builds or tests a module of this
+ * repository, in a job whose checkout of this repository (its `path:`) and working directory
+ * (`working-directory:`, `defaults.run.working-directory`) hold that module's go.mod. Matrix
+ * jobs are passed over (every leg would verify again); when no other job builds a module, a
+ * workflow of its own.
  */
 function verifyFix(repo: RepoModel, mods: Array<{ path: string }>): Fix {
+  const moduleDirsSet = new Set(mods.map((m) => (m.path.includes('/') ? m.path.slice(0, m.path.lastIndexOf('/')) : '')));
   for (const wf of repo.workflows) {
+    const wfDefault = defaultWorkingDirectory(wf.yaml, wf.yaml.root);
     for (const job of wf.jobs) {
+      if (isMap(wf.yaml.get(job.node, 'strategy')) && wf.yaml.get(wf.yaml.get(job.node, 'strategy') as never, 'matrix')) continue;
+      const checkout = job.steps.find((s) => actionName(s) === 'actions/checkout');
+      if (!checkout) continue;
+      const other = checkout.with.get('repository')?.value.trim();
+      if (other && !(repo.identity && other.toLowerCase() === `${repo.identity.owner}/${repo.identity.name}`.toLowerCase()) && other !== '${{ github.repository }}') continue;
+      const checkoutPath = checkout.with.get('path')?.value.trim();
+      if (checkoutPath?.includes('${{')) continue;
+      const jobDefault = defaultWorkingDirectory(wf.yaml, job.node) ?? wfDefault;
       for (const step of job.steps) {
-        if (!step.run || !runsCommand(step.run.value, /\bgo\s+(?:build|test|vet|install)\b/)) continue;
+        if (step.index <= checkout.index || !step.run || !runsCommand(step.run.value, /\bgo\s+(?:build|test|vet|install)\b/)) continue;
+        const stepDir = scalarText(wf.yaml.get(step.node, 'working-directory'));
+        const wd = stepDir ?? jobDefault;
+        if (wd?.includes('${{')) continue;
+        // The directory the command runs in, relative to the workspace, and then to this repository's checkout.
+        const ws = joinDir(wd);
+        const base = joinDir(checkoutPath);
+        if (base && ws !== base && !ws.startsWith(`${base}/`)) continue;
+        const inRepo = base ? ws.slice(base.length).replace(/^\//, '') : ws;
+        // Go finds the module by walking up from the working directory to the nearest go.mod.
+        if (enclosingModule(moduleDirsSet, inRepo) === undefined) continue;
         const text = wf.yaml.text;
         const start = lineStart(text, step.range.start);
         const prefix = text.slice(start, step.range.start);
         if (!/^[ ]*-[ ]+$/.test(prefix)) continue;
         const dash = prefix.slice(0, prefix.indexOf('-'));
         const pad = ' '.repeat(prefix.length);
-        const dir = scalarText(wf.yaml.get(step.node, 'working-directory'));
         const eol = eolOf(text);
-        const lines = [`${dash}- run: go mod verify`, ...(dir ? [`${pad}working-directory: ${dir}`] : [])];
+        const lines = [`${dash}- run: go mod verify`, ...(stepDir ? [`${pad}working-directory: ${stepDir}`] : [])];
         return {
-          title: `Run go mod verify before \`${step.run.value.split('\n')[0]!.trim()}\` in ${wf.file}`,
+          title: `Run go mod verify in job \`${job.id}\` of ${wf.file}, before \`${step.run.value.split('\n')[0]!.trim()}\`${enclosingModule(moduleDirsSet, inRepo) ? ` (module ${enclosingModule(moduleDirsSet, inRepo)})` : ''}`,
           safety: 'safe',
           edits: [{ file: wf.file, start, end: start, text: lines.map((l) => `${l}${eol}`).join('') }],
           newFiles: [],
@@ -69,4 +100,18 @@ function verifyFix(repo: RepoModel, mods: Array<{ path: string }>): Fix {
     }
   }
   return { title: 'Add a go mod verify workflow', safety: 'safe', edits: [], newFiles: [{ file: '.github/workflows/go-mod-verify.yml', content: goWorkflow('go-mod-verify', moduleDirs(mods)) }], changes: [] };
+}
+
+function enclosingModule(dirs: Set<string>, dir: string): string | undefined {
+  for (let d = dir; ; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') {
+    if (dirs.has(d)) return d;
+    if (d === '') return undefined;
+  }
+}
+
+function defaultWorkingDirectory(yaml: YamlFile, node: Node | null): string | undefined {
+  if (!isMap(node)) return undefined;
+  const defaults = yaml.get(node, 'defaults');
+  const run = isMap(defaults) ? yaml.get(defaults, 'run') : null;
+  return isMap(run) ? scalarText(yaml.get(run, 'working-directory')) : undefined;
 }

@@ -17,7 +17,7 @@ export const noSecurityPolicy: Check = {
   },
   run({ repo, report }) {
     if (repo.filesOfKind('security-policy').length > 0) return;
-    const slug = repo.identity ? `${repo.identity.owner}/${repo.identity.name}` : '<owner>/<repo>';
+    const slug = repo.identity ? `${repo.identity.owner}/${repo.identity.name}` : undefined;
     report({
       file: 'SECURITY.md',
       range: fileStart(),
@@ -25,32 +25,33 @@ export const noSecurityPolicy: Check = {
       confidence: 'medium',
       messageId: 'absent',
       message: `no security policy in this repository: reporters have no private way to tell you about a vulnerability (unless ${repo.identity ? `${repo.identity.owner}/.github` : "the owner's .github repository"} provides one, which pipewarden cannot see)`,
-      fix: { title: 'Add a SECURITY.md to fill in', safety: 'safe', edits: [], newFiles: [{ file: 'SECURITY.md', content: securityPolicy(slug) }], changes: [] },
+      // The reporting link is known; response times and supported versions only a maintainer can promise.
+      fix: {
+        title: 'Add a SECURITY.md pointing to private vulnerability reporting (response times and supported versions left for a maintainer to write)',
+        safety: 'unsafe',
+        edits: [],
+        newFiles: [{ file: 'SECURITY.md', content: securityPolicy(slug) }],
+        changes: [],
+      },
     });
   },
 };
 
-/** A policy with the blanks a maintainer must fill marked TODO. */
-function securityPolicy(slug: string): string {
+/** A policy with the reporting link filled in; the promises only a maintainer can make are marked TODO. */
+function securityPolicy(slug: string | undefined): string {
+  const link = slug ? `https://github.com/${slug}/security/advisories/new` : 'TODO: the link to this repository\'s security/advisories/new page';
   return `# Security policy
 
 ## Reporting a vulnerability
 
 Please do not open a public issue. Report it privately through GitHub's private
-vulnerability reporting: https://github.com/${slug}/security/advisories/new
-(enable it under Settings → Code security if it is not on yet).
+vulnerability reporting: ${link}
+(a maintainer enables it under Settings → Code security if it is not on yet).
 
-TODO: or give a security contact address here.
-
-We aim to acknowledge a report within TODO working days and to publish a fix and an
-advisory within TODO days of confirming it.
+TODO: how soon reporters can expect an acknowledgement and a fix.
 
 ## Supported versions
 
-TODO: list the release lines that receive security fixes, e.g.
-
-| Version | Supported |
-| ------- | --------- |
-| latest  | yes       |
+TODO: the release lines that receive security fixes.
 `;
 }

@@ -1,7 +1,7 @@
 import type { Check } from '../src/check.js';
 import { appendToJsonArray } from '../src/edits/text-files.js';
 import { member } from '../src/model/jsonish.js';
-import { externalPresets, pinsActionDigests, renovateAnchor } from '../src/analysis/renovate.js';
+import { pinsActionDigests, renovateAnchor, resolveConfig, unresolvedClause } from '../src/analysis/renovate.js';
 
 export const renovateActionsNotPinned: Check = {
   meta: {
@@ -18,11 +18,12 @@ export const renovateActionsNotPinned: Check = {
     example: '"extends": [\n  "config:recommended",\n+ "helpers:pinGitHubActionDigests"\n]',
     fixable: true,
   },
-  run({ repo, report }) {
+  run({ repo, memo, report }) {
     for (const doc of repo.renovate) {
-      if (pinsActionDigests(doc)) continue;
+      const resolved = resolveConfig(repo, doc, memo);
+      if (resolved.docs.some(pinsActionDigests)) continue;
       const ext = member(doc.root, 'extends');
-      const external = externalPresets(doc);
+      const unknown = resolved.unresolved.length > 0;
       const text = repo.files.find((f) => f.path === doc.file)?.text;
       const edit = text && ext?.value.type === 'Array' ? appendToJsonArray(doc.file, text, ext.value, 'helpers:pinGitHubActionDigests') : undefined;
       report({
@@ -31,11 +32,12 @@ export const renovateActionsNotPinned: Check = {
           : {}),
         file: doc.file,
         range: renovateAnchor(doc),
-        confidence: external.length ? 'low' : 'high',
-        messageId: 'not-pinned',
-        message: external.length
-          ? `Renovate does not pin action digests here; check whether ${external.join(', ')} does`
-          : 'Renovate does not pin GitHub Actions to commit digests',
+        severity: unknown ? 'info' : 'medium',
+        confidence: unknown ? 'low' : 'high',
+        messageId: unknown ? 'not-pinned-unresolved' : 'not-pinned',
+        message: unknown
+          ? `neither this configuration nor the presets read from this repository pin action digests, and some presets could not be read: ${unresolvedClause(resolved)}`
+          : `Renovate does not pin GitHub Actions to commit digests${resolved.docs.length > 1 ? ` (presets read: ${resolved.docs.slice(1).map((d) => d.file).join(', ')})` : ''}`,
       });
     }
   },

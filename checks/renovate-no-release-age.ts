@@ -1,5 +1,5 @@
 import type { Check } from '../src/check.js';
-import { externalPresets, hasReleaseAge, renovateAnchor } from '../src/analysis/renovate.js';
+import { hasReleaseAge, renovateAnchor, resolveConfig, unresolvedClause } from '../src/analysis/renovate.js';
 
 export const renovateNoReleaseAge: Check = {
   meta: {
@@ -15,15 +15,20 @@ export const renovateNoReleaseAge: Check = {
     example: '{\n  "extends": ["config:best-practices"],\n+ "minimumReleaseAge": "3 days"\n}',
     fixable: false,
   },
-  run({ repo, report }) {
+  run({ repo, memo, report }) {
     for (const doc of repo.renovate) {
-      if (hasReleaseAge(doc)) continue;
+      const resolved = resolveConfig(repo, doc, memo);
+      if (resolved.docs.some(hasReleaseAge)) continue;
+      const unknown = resolved.unresolved.length > 0;
       report({
         file: doc.file,
         range: renovateAnchor(doc),
-        confidence: externalPresets(doc).length ? 'low' : 'high',
-        messageId: 'no-release-age',
-        message: 'no minimumReleaseAge: Renovate proposes new releases as soon as they are published',
+        severity: unknown ? 'info' : 'low',
+        confidence: unknown ? 'low' : 'high',
+        messageId: unknown ? 'no-release-age-unresolved' : 'no-release-age',
+        message: unknown
+          ? `no minimumReleaseAge in this configuration or the presets read from this repository, and some presets could not be read: ${unresolvedClause(resolved)}`
+          : 'no minimumReleaseAge: Renovate proposes new releases as soon as they are published',
       });
     }
   },

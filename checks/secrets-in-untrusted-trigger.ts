@@ -1,6 +1,11 @@
 import type { Check } from '../src/check.js';
+import { describeGate, gateAt, jobGates } from '../src/analysis/gates.js';
+import { distinctNames, isTokenSecret, reachLabels, secretUsesInJob } from '../src/analysis/secrets.js';
+import { callerLocation, reachingEvents } from '../src/analysis/workflow-graph.js';
 import { PRIVILEGED_UNTRUSTED_EVENTS } from '../src/analysis/facts.js';
-import { isTokenSecret, secretUsesInJob } from '../src/analysis/secrets.js';
+import type { Severity } from '../src/types.js';
+
+const OUTSIDER_EVENTS = new Set([...PRIVILEGED_UNTRUSTED_EVENTS].filter((e) => e !== 'watch' && e !== 'fork'));
 
 export const secretsInUntrustedTrigger: Check = {
   meta: {
@@ -9,44 +14,73 @@ export const secretsInUntrustedTrigger: Check = {
     area: 'credentials',
     severity: 'high',
     description:
-      'A workflow run by pull_request_target, workflow_run, issue_comment, issues or other events anyone can cause reads secrets, or gives its token write scopes.',
+      'A workflow run by pull_request_target, workflow_run, issue_comment, issues or other events anyone can cause (directly or through a workflow that calls it) reads secrets, or gives its token write scopes.',
     why:
       'Anyone with a GitHub account can open an issue, comment or send a pull request from a fork. A workflow those events start ' +
       'runs with the base repository\'s secrets and token; one injection, one poisoned artifact or one compromised action in it ' +
-      'hands them over.',
+      'hands them over. A gate on who can start the job (merged pull requests, the commenter\'s association, a maintainer-only label) narrows that to trusted people.',
     howToFix:
       'Keep workflows that outsiders can trigger free of secrets and write scopes. Do the privileged part in a separate workflow ' +
-      'behind an environment with required reviewers, or triggered only by maintainers (workflow_dispatch, push).',
+      'behind an environment with required reviewers, or triggered only by maintainers (workflow_dispatch, push), or gate the job on the actor\'s permission.',
     example: 'on: pull_request_target\npermissions:\n  pull-requests: write  # only to label; no secrets in this workflow',
     fixable: false,
   },
-  workflow(wf, { memo, report }) {
-      const untrusted = wf.triggers.map((t) => t.event).filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e) && e !== 'watch' && e !== 'fork');
-      if (untrusted.length === 0) return;
-      const events = untrusted.join(', ');
-      for (const job of wf.jobs) {
-        const uses = secretUsesInJob(wf, job, memo).filter((u) => !isTokenSecret(u.name));
-        if (uses.length) {
-          const names = [...new Set(uses.map((u) => u.name))];
+  workflow(wf, { repo, memo, report }) {
+    const reaching = reachingEvents(repo, wf, memo).filter((e) => OUTSIDER_EVENTS.has(e.event));
+    if (reaching.length === 0) return;
+    const own = reaching.filter((e) => e.via.length === 0);
+    const inherited = reaching.filter((e) => e.via.length > 0);
+    const events = reachLabels(repo, wf, memo).untrusted.filter((l) => OUTSIDER_EVENTS.has(l.split(' ')[0]!)).join(', ');
+    // Secrets passed explicitly by a caller are reported at the caller; `secrets: inherit` hands them all over unseen.
+    const inheritEdge = inherited.map((e) => e.via[e.via.length - 1]!).find((edge) => edge.job.secretsInherit);
+    const related = inherited.length ? [callerLocation(inherited[0]!.via[inherited[0]!.via.length - 1]!, `calls this workflow from a workflow run by ${inherited[0]!.event}`)] : [];
+    for (const job of wf.jobs) {
+      if (own.length === 0 && !inheritEdge) break;
+      const uses = secretUsesInJob(wf, job, memo).filter((u) => !isTokenSecret(u.name));
+      if (uses.length === 0) continue;
+      const names = distinctNames(uses);
+      const gate = gateAt(jobGates(repo, wf, job, memo), uses[0]!.step);
+      const severity: Severity = gate ? 'low' : job.environment ? 'medium' : 'high';
+      report({
+        file: wf.file,
+        range: uses[0]!.range,
+        severity,
+        messageId: gate ? 'secrets-behind-gate' : job.environment ? 'secrets-gated' : 'secrets',
+        message:
+          `job \`${job.id}\` reads ${names.map((n) => `\`${n}\``).join(', ')} in a workflow run by ${events}` +
+          (gate ? `; only when ${describeGate(gate)}` : job.environment ? ` (gated by environment \`${job.environment.name}\`)` : ''),
+        ...(related.length ? { related } : {}),
+      });
+    }
+    if (own.length === 0) return;
+    const writes = (wf.permissions?.scopes ?? []).filter((s) => s.level === 'write');
+    const inheriting = wf.jobs.filter((j) => !j.permissions && !j.uses);
+    const allGated = inheriting.length > 0 && inheriting.every((j) => jobGates(repo, wf, j, memo).job);
+    if (inheriting.length > 0) {
+      for (const s of writes) {
+        const gate = allGated ? jobGates(repo, wf, inheriting[0]!, memo).job : undefined;
+        report({
+          file: wf.file,
+          range: s.keyRange,
+          severity: gate ? 'low' : 'medium',
+          messageId: 'workflow-write',
+          message: `\`${s.scope}: write\` for ${inheriting.length === wf.jobs.length ? 'every job' : inheriting.map((j) => `\`${j.id}\``).join(', ')} of a workflow run by ${events}${gate ? `; only when ${describeGate(gate)}` : ''}`,
+        });
+      }
+    }
+    for (const job of wf.jobs) {
+      const gate = jobGates(repo, wf, job, memo).job;
+      for (const s of job.permissions?.scopes ?? []) {
+        if (s.level === 'write' && (s.scope === 'contents' || s.scope === 'packages' || s.scope === 'actions' || s.scope === 'id-token')) {
           report({
             file: wf.file,
-            range: uses[0]!.range,
-            severity: job.environment ? 'medium' : 'high',
-            messageId: job.environment ? 'secrets-gated' : 'secrets',
-            message: `job \`${job.id}\` reads ${names.map((n) => `\`${n}\``).join(', ')} in a workflow run by ${events}${job.environment ? ` (gated by environment \`${job.environment.name}\`)` : ''}`,
+            range: s.keyRange,
+            severity: gate ? 'low' : 'medium',
+            messageId: 'job-write',
+            message: `job \`${job.id}\` has \`${s.scope}: write\` in a workflow run by ${events}${gate ? `; only when ${describeGate(gate)}` : ''}`,
           });
         }
       }
-      const writes = (wf.permissions?.scopes ?? []).filter((s) => s.level === 'write');
-      for (const s of writes) {
-        report({ file: wf.file, range: s.keyRange, severity: 'medium', messageId: 'workflow-write', message: `\`${s.scope}: write\` for every job of a workflow run by ${events}` });
-      }
-      for (const job of wf.jobs) {
-        for (const s of job.permissions?.scopes ?? []) {
-          if (s.level === 'write' && (s.scope === 'contents' || s.scope === 'packages' || s.scope === 'actions' || s.scope === 'id-token')) {
-            report({ file: wf.file, range: s.keyRange, severity: 'medium', messageId: 'job-write', message: `job \`${job.id}\` has \`${s.scope}: write\` in a workflow run by ${events}` });
-          }
-        }
-      }
+    }
   },
 };

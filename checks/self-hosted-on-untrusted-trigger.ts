@@ -23,16 +23,21 @@ export const selfHostedOnUntrustedTrigger: Check = {
         if (events.length === 0) return;
         const { labels, group, range } = job.runsOn;
         if (!range) return;
+        // Only the `self-hosted` label says so; GitHub-hosted larger runners use custom labels (`ubuntu-latest-16-cores`) and runner groups too.
         const selfHosted = labels.some((l) => l.trim().toLowerCase() === 'self-hosted');
+        const knownGroup = !!group && /self-hosted/i.test(group);
         if (!selfHosted && !group) return;
         report({
           file: wf.file,
           range,
-          confidence: selfHosted ? 'high' : 'medium',
-          messageId: selfHosted ? 'self-hosted' : 'runner-group',
+          severity: selfHosted || knownGroup ? 'high' : 'info',
+          confidence: selfHosted || knownGroup ? 'high' : 'low',
+          messageId: selfHosted ? 'self-hosted' : knownGroup ? 'self-hosted-group' : 'runner-group',
           message: selfHosted
             ? `job \`${job.id}\` runs on a self-hosted runner in a workflow that ${events.join(' and ')} from forks can trigger`
-            : `job \`${job.id}\` runs in runner group \`${group}\` in a workflow that ${events.join(' and ')} from forks can trigger; make sure the group is ephemeral or GitHub-hosted`,
+            : knownGroup
+              ? `job \`${job.id}\` runs in runner group \`${group}\`, named as self-hosted, in a workflow that ${events.join(' and ')} from forks can trigger`
+              : `job \`${job.id}\` runs in runner group \`${group}\` in a workflow that ${events.join(' and ')} from forks can trigger; whether the group holds self-hosted or GitHub-hosted larger runners is unknown from the workflow`,
         });
   },
 };

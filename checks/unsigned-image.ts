@@ -1,6 +1,6 @@
 import type { Check } from '../src/check.js';
 import { isReleaseTriggered } from '../src/analysis/facts.js';
-import { goReleaserFacts, publications, signsImages, stepAnchor } from '../src/analysis/publishing.js';
+import { describePublications, goReleaserFacts, publications, signsImages, stepAnchor } from '../src/analysis/publishing.js';
 
 export const unsignedImage: Check = {
   meta: {
@@ -8,7 +8,8 @@ export const unsignedImage: Check = {
     title: 'Container images pushed without a Sigstore signature',
     area: 'release-integrity',
     severity: 'medium',
-    description: 'A workflow pushes container images (build-push-action `push: true`, `docker push`, ko, GoReleaser) and never signs them with cosign.',
+    description:
+      'A workflow pushes container images to a registry users pull from (build-push-action `push: true`, `docker push`, ko, GoReleaser) and neither it nor the workflows it calls or is called by signs them with cosign.',
     why:
       'Without a signature, users and admission controllers cannot tell the image you built from one pushed with a stolen registry ' +
       'credential. Keyless cosign signing binds the image digest to this workflow\'s identity in a public transparency log.',
@@ -19,17 +20,17 @@ export const unsignedImage: Check = {
     fixable: false,
   },
   workflow(wf, { repo, memo, report }) {
-      const goreleaser = memo.get('goreleaser', repo, () => goReleaserFacts(repo));
-      const images = publications(wf, goreleaser, memo).filter((p) => p.kind === 'image');
-      const first = images[0];
-      if (!first || signsImages(wf, goreleaser)) return;
-      const release = isReleaseTriggered(wf);
-      report({
-        file: wf.file,
-        range: stepAnchor(first.step),
-        messageId: 'pushes-unsigned',
-        severity: release ? 'high' : 'medium',
-        message: `${release ? 'release workflow pushes' : 'workflow pushes'} container images (${first.what}) without a cosign signature`,
-      });
+    const goreleaser = memo.get('goreleaser', repo, () => goReleaserFacts(repo));
+    const images = publications(repo, wf, goreleaser, memo).filter((p) => p.kind === 'image');
+    const first = images[0];
+    if (!first || signsImages(repo, wf, goreleaser, memo)) return;
+    const release = isReleaseTriggered(wf);
+    report({
+      file: wf.file,
+      range: stepAnchor(first.step),
+      messageId: 'pushes-unsigned',
+      severity: release ? 'high' : 'medium',
+      message: `pushes ${describePublications(repo, wf, images, memo)} without a cosign signature in this workflow or the workflows it calls or is called by`,
+    });
   },
 };

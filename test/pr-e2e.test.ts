@@ -32,7 +32,7 @@ describe('remediation pull requests from the command line', () => {
   it('opens one pull request with the verified fixes; a second run updates nothing', async () => {
     const head = gh.seedRepository('acme/app', { files: { [WF]: before, 'README.md': '# app\n' } });
     const first = await run('acme/app');
-    // Pinning, persist-credentials, new dependency-review and Scorecard workflows, a SECURITY.md.
+    // Pinning, persist-credentials, new dependency-review and Scorecard workflows (the SECURITY.md fix is unsafe: a person must fill it in).
     expect(first.stderr).toMatch(/pull request #1 opened: http\S+ \(\d+ fixes, branch pipewarden\/fixes-[0-9a-f]+\)/);
     expect(first.exitCode).toBe(0);
     const pulls = gh.pulls('acme/app');
@@ -42,7 +42,7 @@ describe('remediation pull requests from the command line', () => {
     const fixed = files.get(WF)!;
     expect(fixed).toMatch(/ {6}- uses: actions\/checkout@[0-9a-f]{40} # v4\n {8}with:\n {10}persist-credentials: false\n {6}- run: make test\n$/);
     expect(files.get('README.md')).toBe('# app\n');
-    expect([...files.keys()].sort()).toEqual(['.github/workflows/ci.yml', '.github/workflows/dependency-review.yml', '.github/workflows/scorecard.yml', 'README.md', 'SECURITY.md']);
+    expect([...files.keys()].sort()).toEqual(['.github/workflows/ci.yml', '.github/workflows/dependency-review.yml', '.github/workflows/scorecard.yml', 'README.md']);
     expect(pulls[0]!.body).toContain('persist-credentials');
     expect(pulls[0]!.body).toContain('unpinned-uses');
     // The default branch is untouched.

@@ -2,14 +2,23 @@
 import { actionName, runsCommand } from './facts.js';
 import { NO_MEMO, type Memo } from './memo.js';
 import type { RepoModel } from '../model/repo.js';
-import type { Step, Workflow } from '../model/workflow.js';
+import type { Job, Step, Workflow } from '../model/workflow.js';
 import { isMap, isSeq } from '../model/yaml.js';
+import type { SourceRange } from '../types.js';
+import { conditionText } from './gates.js';
+import { reachingEvents, workflowFamily } from './workflow-graph.js';
 
 export interface Publication {
   step: Step;
+  job: Job;
   kind: 'image' | 'artifact';
   what: string;
 }
+
+/** Registries nobody pulls releases from: throwaway, local, in-cluster or test registries. */
+const THROWAWAY = /\bttl\.sh\b|\blocalhost\b|\b127\.0\.0\.1\b|\bkind-registry\b|\bregistry\.local\b|\.local:\d+|--insecure-registry\b|--allow-http-registry\b|\bexample\.com\b/;
+const REAL_REGISTRY = /\b(?:ghcr\.io|docker\.io|quay\.io|gcr\.io|[a-z0-9-]+\.pkg\.dev|amazonaws\.com|azurecr\.io|registry\.k8s\.io|public\.ecr\.aws|registry\.gitlab\.com|docker\.pkg\.github\.com)\b/;
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_group']);
 
 const IMAGE_BUILD_ACTIONS = new Set(['docker/build-push-action', 'docker/bake-action']);
 
@@ -22,7 +31,7 @@ const ARTIFACT_ACTIONS: Record<string, string> = {
 };
 
 const ARTIFACT_COMMANDS: Array<[RegExp, string]> = [
-  [/\bgoreleaser\b(?:\s+\S+)*\s+release\b/, 'GoReleaser'],
+  [/\bgoreleaser\b(?:\s+\S+)*\s+release\b(?![^\n]*--snapshot)/, 'GoReleaser'],
   [/\bgh\s+release\s+(?:create|upload)\b/, 'a GitHub release'],
   [/\b(?:npm|pnpm|yarn)\s+(?:\S+\s+)*publish\b/, 'an npm package'],
   [/\btwine\s+upload\b/, 'a PyPI package'],
@@ -73,99 +82,205 @@ export function goReleaserFacts(repo: RepoModel): GoReleaserFacts {
   return facts;
 }
 
+/** GoReleaser publishing a release: `goreleaser release` without --snapshot (`build`, `check` and snapshots publish nothing). */
 function runsGoReleaser(step: Step): boolean {
-  return actionName(step) === 'goreleaser/goreleaser-action' || (!!step.run && runsCommand(step.run.value, /\bgoreleaser\b(?:\s+\S+)*\s+release\b/));
+  if (actionName(step) === 'goreleaser/goreleaser-action') {
+    const args = step.with.get('args')?.value ?? 'release';
+    return /\brelease\b/.test(args) && !/--snapshot\b|--skip[= ]publish\b/.test(args);
+  }
+  return !!step.run && runsCommand(step.run.value, /\bgoreleaser\b(?:\s+\S+)*\s+release\b(?![^\n]*(?:--snapshot|--skip[= ]publish)\b)/);
+}
+
+/** The text that names where a step pushes: its script, inputs and the env it sees. */
+function targetText(wf: Workflow, job: Job, step: Step): string {
+  const env = [...wf.env.values(), ...job.env.values(), ...step.env.values()].map((v) => v.value);
+  return [step.run?.value ?? '', ...[...step.with.values()].map((v) => v.value), ...env].join('\n');
+}
+
+/** Host names of the job's `services:` (a registry container the job pushes to). */
+function serviceHosts(wf: Workflow, job: Job): string[] {
+  const services = wf.yaml.get(job.node, 'services');
+  return isMap(services) ? wf.yaml.entries(services).map((e) => e.key) : [];
+}
+
+/** An image push whose every target is a throwaway or local registry. */
+function pushesOnlyToThrowaway(wf: Workflow, job: Job, step: Step): boolean {
+  const text = targetText(wf, job, step);
+  const services = serviceHosts(wf, job).map((h) => new RegExp(`(?:^|[\\s"'/=])${h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`));
+  const throwaway = THROWAWAY.test(text) || services.some((re) => re.test(text));
+  return throwaway && !REAL_REGISTRY.test(text);
+}
+
+/** The job runs only for pull requests (its workflow's triggers, or its `if:`). */
+function onlyOnPullRequests(wf: Workflow, job: Job, events: string[]): boolean {
+  if (events.length > 0 && events.every((e) => PR_EVENTS.has(e))) return true;
+  const cond = conditionText(wf.yaml, job.node);
+  return !!cond && /github\.event_name\s*==\s*'pull_request(?:_target)?'/.test(cond) && !/\|\|/.test(cond);
 }
 
 /** What a workflow publishes, once per audit (the GoReleaser facts are the repository's, so one answer per workflow). */
-export function publications(wf: Workflow, goreleaser?: GoReleaserFacts, memo: Memo = NO_MEMO): Publication[] {
-  return memo.get(goreleaser?.images ? 'publications+goreleaser' : 'publications', wf, () => findPublications(wf, goreleaser));
+export function publications(repo: RepoModel, wf: Workflow, goreleaser?: GoReleaserFacts, memo: Memo = NO_MEMO): Publication[] {
+  return memo.get(goreleaser?.images ? 'publications+goreleaser' : 'publications', wf, () => findPublications(repo, wf, goreleaser, memo));
 }
 
-function findPublications(wf: Workflow, goreleaser?: GoReleaserFacts): Publication[] {
+/** What the message says was recognised as the publication: "container images (docker/build-push-action) in a workflow run on release". */
+export function describePublications(repo: RepoModel, wf: Workflow, published: Publication[], memo: Memo = NO_MEMO): string {
+  const what = [...new Set(published.map((p) => (p.kind === 'image' ? `container images (${p.what})` : p.what)))].join(', ');
+  const events = [
+    ...new Set(
+      reachingEvents(repo, wf, memo).map((e) => {
+        const t = e.origin.triggers.find((x) => x.event === e.event);
+        const name = e.event === 'push' && t && isMap(t.config) && e.origin.yaml.get(t.config, 'tags') ? 'push of tags' : e.event;
+        return e.via.length ? `${name} (via ${e.origin.file})` : name;
+      }),
+    ),
+  ];
+  return `${what}${events.length ? ` in a workflow run on ${events.join(', ')}` : ''}`;
+}
+
+function findPublications(repo: RepoModel, wf: Workflow, goreleaser: GoReleaserFacts | undefined, memo: Memo): Publication[] {
   const out: Publication[] = [];
+  const events = reachingEvents(repo, wf, memo).map((e) => e.event);
   for (const job of wf.jobs) {
+    if (onlyOnPullRequests(wf, job, events)) continue;
     for (const step of job.steps) {
       const name = actionName(step);
-      if (isImagePushAction(step)) out.push({ step, kind: 'image', what: name! });
-      else if (goreleaser?.images && runsGoReleaser(step)) {
-        out.push({ step, kind: 'image', what: 'GoReleaser dockers' });
-        out.push({ step, kind: 'artifact', what: 'GoReleaser' });
-      }
-      else if (name && ARTIFACT_ACTIONS[name]) out.push({ step, kind: 'artifact', what: ARTIFACT_ACTIONS[name]! });
+      const image = (what: string): void => {
+        if (!pushesOnlyToThrowaway(wf, job, step)) out.push({ step, job, kind: 'image', what });
+      };
+      if (isImagePushAction(step)) image(name!);
+      else if (name === 'goreleaser/goreleaser-action' || (goreleaser?.images && step.run && /\bgoreleaser\b/.test(step.run.value))) {
+        if (!runsGoReleaser(step)) continue;
+        if (goreleaser?.images) image('GoReleaser dockers');
+        out.push({ step, job, kind: 'artifact', what: 'GoReleaser' });
+      } else if (name && ARTIFACT_ACTIONS[name]) out.push({ step, job, kind: 'artifact', what: ARTIFACT_ACTIONS[name]! });
       else if (step.run) {
         const script = step.run.value;
-        const image = IMAGE_COMMANDS.find(([re]) => runsCommand(script, re));
-        if (image) out.push({ step, kind: 'image', what: image[1] });
+        const img = IMAGE_COMMANDS.find(([re]) => runsCommand(script, re));
+        if (img) image(img[1]);
         const artifact = ARTIFACT_COMMANDS.find(([re]) => runsCommand(script, re));
-        if (artifact) out.push({ step, kind: 'artifact', what: artifact[1] });
+        if (artifact && !(artifact[1] === 'an npm package' && /--dry-run\b/.test(script))) out.push({ step, job, kind: 'artifact', what: artifact[1] });
       }
     }
   }
   return out;
 }
 
-/** Does anything in the workflow produce SLSA provenance for what it publishes? */
-export function hasProvenance(wf: Workflow): boolean {
-  if (wf.jobs.some((j) => j.uses?.owner?.toLowerCase() === 'slsa-framework' && j.uses.repo?.toLowerCase() === 'slsa-github-generator')) return true;
-  for (const job of wf.jobs) {
-    for (const step of job.steps) {
-      const name = actionName(step) ?? '';
-      if (name === 'actions/attest-build-provenance' || name === 'actions/attest') return true;
-      if (name.startsWith('slsa-framework/slsa-github-generator')) return true;
-      if (IMAGE_BUILD_ACTIONS.has(name) && isImagePushAction(step) && withValue(step, 'provenance') !== 'false') return true;
-      if (name === 'pypa/gh-action-pypi-publish' && withValue(step, 'attestations') !== 'false') return true;
-      const script = step.run?.value ?? '';
-      if (runsCommand(script, /\bnpm\s+(?:\S+\s+)*publish\b[^\n]*--provenance\b/)) return true;
-      if (runsCommand(script, /\bcosign\s+attest\b[^\n]*--type[ =](?:slsaprovenance\S*|https:\/\/slsa\.dev\/provenance\S*)/)) return true;
-      if (runsCommand(script, /\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b/) && !/--provenance[ =]false\b/.test(script)) return true;
-      if ((step.env.get('NPM_CONFIG_PROVENANCE')?.value ?? job.env.get('NPM_CONFIG_PROVENANCE')?.value) === 'true') return true;
-    }
-  }
-  return false;
+/** Where a piece of release evidence (an SBOM, a signature, provenance, a scan) was found. */
+export interface Evidence {
+  file: string;
+  range: SourceRange;
+  what: string;
 }
 
-function someStep(wf: Workflow, test: (step: Step, name: string, script: string) => boolean): boolean {
-  return wf.jobs.some((job) => job.steps.some((step) => test(step, actionName(step) ?? '', step.run?.value ?? '')));
+type StepTest = (step: Step, name: string, script: string, wf: Workflow) => string | undefined;
+
+/**
+ * Looks for evidence across the workflow's jobs, the workflows it calls and those that call
+ * it (and, for GitHub releases, workflows started by the release event).
+ */
+function findEvidence(repo: RepoModel, wf: Workflow, memo: Memo, test: StepTest, jobTest?: (job: Job, wf: Workflow) => string | undefined, releaseWorkflows = false): Evidence | undefined {
+  const family = [...workflowFamily(repo, wf, memo)];
+  if (releaseWorkflows) for (const w of repo.workflows) if (!family.includes(w) && w.triggers.some((t) => t.event === 'release')) family.push(w);
+  for (const w of family) {
+    for (const job of w.jobs) {
+      const j = jobTest?.(job, w);
+      if (j) return { file: w.file, range: job.uses?.range ?? job.idRange, what: j };
+      for (const step of job.steps) {
+        const what = test(step, actionName(step) ?? '', step.run?.value ?? '', w);
+        if (what) return { file: w.file, range: stepAnchor(step), what };
+      }
+    }
+  }
+  return undefined;
+}
+
+const isSlsaGenerator = (job: Job): boolean => job.uses?.owner?.toLowerCase() === 'slsa-framework' && job.uses.repo?.toLowerCase() === 'slsa-github-generator';
+
+/** A step or job that produces SLSA provenance separately from the image build (the generator, attest-build-provenance, cosign attest). */
+export function separateProvenance(repo: RepoModel, wf: Workflow, memo: Memo = NO_MEMO): Evidence | undefined {
+  return findEvidence(
+    repo,
+    wf,
+    memo,
+    (_step, name, script) => {
+      if (name === 'actions/attest-build-provenance' || name === 'actions/attest') return name;
+      if (name.startsWith('slsa-framework/slsa-github-generator')) return name;
+      if (runsCommand(script, /\bcosign\s+attest\b[^\n]*--type[ =](?:slsaprovenance\S*|https:\/\/slsa\.dev\/provenance\S*)/)) return 'cosign attest --type slsaprovenance';
+      return undefined;
+    },
+    (job) => (isSlsaGenerator(job) ? `the SLSA generator (${job.uses!.path?.split('/').pop()})` : undefined),
+  );
+}
+
+/** Does anything in the workflow, or the workflows it calls or is called by, produce SLSA provenance? */
+export function hasProvenance(repo: RepoModel, wf: Workflow, memo: Memo = NO_MEMO): Evidence | undefined {
+  return (
+    separateProvenance(repo, wf, memo) ??
+    findEvidence(repo, wf, memo, (step, name, script, w) => {
+      if (IMAGE_BUILD_ACTIONS.has(name) && isImagePushAction(step) && withValue(step, 'provenance') !== 'false') return `${name} (BuildKit provenance)`;
+      if (name === 'pypa/gh-action-pypi-publish' && withValue(step, 'attestations') !== 'false') return `${name} attestations`;
+      if (runsCommand(script, /\bnpm\s+(?:\S+\s+)*publish\b[^\n]*--provenance\b/)) return 'npm publish --provenance';
+      if (runsCommand(script, /\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b/) && !/--provenance[ =]false\b/.test(script)) return 'docker buildx --push (BuildKit provenance)';
+      const job = w.jobs.find((j) => j.steps.includes(step));
+      if ((step.env.get('NPM_CONFIG_PROVENANCE')?.value ?? job?.env.get('NPM_CONFIG_PROVENANCE')?.value ?? w.env.get('NPM_CONFIG_PROVENANCE')?.value) === 'true') return 'NPM_CONFIG_PROVENANCE';
+      return undefined;
+    })
+  );
 }
 
 /**
  * Sigstore signing of what the workflow pushes: `cosign sign`, GoReleaser with `docker_signs`
  * or `signs` configured, or (config unseen) GoReleaser with cosign installed beside it.
  */
-export function signsImages(wf: Workflow, goreleaser?: GoReleaserFacts): boolean {
-  const releases = someStep(wf, (step) => runsGoReleaser(step));
-  if (goreleaser?.signs && releases) return true;
-  const cosignInstalled = someStep(wf, (_s, name) => name === 'sigstore/cosign-installer');
-  return (
-    someStep(wf, (_s, _n, script) => runsCommand(script, /\bcosign\s+sign\b/)) ||
-    (releases && cosignInstalled) ||
-    wf.jobs.some((j) => /slsa-github-generator/.test(j.uses?.repo ?? '') && /container/.test(j.uses?.path ?? ''))
+export function signsImages(repo: RepoModel, wf: Workflow, goreleaser?: GoReleaserFacts, memo: Memo = NO_MEMO): Evidence | undefined {
+  const cosignInstalled = workflowFamily(repo, wf, memo).some((w) => w.jobs.some((j) => j.steps.some((s) => actionName(s) === 'sigstore/cosign-installer')));
+  return findEvidence(
+    repo,
+    wf,
+    memo,
+    (step, _name, script) => {
+      if (runsCommand(script, /\bcosign\s+sign\b/)) return 'cosign sign';
+      if (runsGoReleaser(step) && (goreleaser?.signs || cosignInstalled)) return 'GoReleaser signing';
+      return undefined;
+    },
+    (job) => (/slsa-github-generator/.test(job.uses?.repo ?? '') && /container/.test(job.uses?.path ?? '') ? 'the SLSA container generator' : undefined),
   );
 }
 
-export function generatesSbom(wf: Workflow, goreleaser?: GoReleaserFacts): boolean {
-  if (goreleaser?.sboms && someStep(wf, (step) => runsGoReleaser(step))) return true;
-  return someStep(wf, (step, name, script) => {
-    if (name === 'anchore/sbom-action' || name === 'anchore/sbom-action/download-syft') return true;
-    if ((name === 'docker/build-push-action' || name === 'docker/bake-action') && /^(?:true|.*generator=)/.test(step.with.get('sbom')?.value.trim() ?? '')) return true;
-    if (name === 'goreleaser/goreleaser-action' && someStep(wf, (_s, n) => n.startsWith('anchore/sbom-action'))) return true;
-    return (
-      runsCommand(script, /\bsyft\b/) ||
-      runsCommand(script, /\bcosign\s+attest\b[^\n]*--type[ =](?:spdx|spdxjson|cyclonedx)\b/) ||
-      runsCommand(script, /\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--sbom[ =]true\b/) ||
-      runsCommand(script, /\btrivy\b[^\n]*--format[ =](?:cyclonedx|spdx|spdx-json)\b/) ||
-      runsCommand(script, /\bcyclonedx-(?:gomod|npm|py)\b|\bcdxgen\b/)
-    );
-  });
+const SBOM_UPLOAD = /\bgh\s+release\s+upload\b[^\n]*(?:sbom|\.spdx|cyclonedx|\.cdx)/i;
+
+export function generatesSbom(repo: RepoModel, wf: Workflow, goreleaser?: GoReleaserFacts, memo: Memo = NO_MEMO, releaseWorkflows = false): Evidence | undefined {
+  const family = workflowFamily(repo, wf, memo);
+  const anchore = family.some((w) => w.jobs.some((j) => j.steps.some((s) => (actionName(s) ?? '').startsWith('anchore/sbom-action'))));
+  return findEvidence(
+    repo,
+    wf,
+    memo,
+    (step, name, script) => {
+      if (goreleaser?.sboms && runsGoReleaser(step)) return 'GoReleaser sboms';
+      if (name === 'anchore/sbom-action' || name === 'anchore/sbom-action/download-syft' || name === 'actions/attest-sbom') return name;
+      if ((name === 'docker/build-push-action' || name === 'docker/bake-action') && /^(?:true|.*generator=)/.test(step.with.get('sbom')?.value.trim() ?? '')) return `${name} \`sbom:\``;
+      if (name === 'goreleaser/goreleaser-action' && anchore) return 'GoReleaser with syft';
+      if (runsCommand(script, /\bsyft\b/)) return 'syft';
+      if (runsCommand(script, /\bcosign\s+attest\b[^\n]*--type[ =](?:spdx|spdxjson|cyclonedx)\b/)) return 'cosign attest (SBOM)';
+      if (runsCommand(script, /\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--sbom[ =]true\b/)) return 'docker buildx --sbom';
+      if (runsCommand(script, /\btrivy\b[^\n]*--format[ =](?:cyclonedx|spdx|spdx-json)\b/)) return 'trivy (SBOM format)';
+      if (runsCommand(script, /\bcyclonedx(?:-[a-z]+)?\b|\bcdxgen\b|\bcargo\s+cyclonedx\b|\bspdx-sbom-generator\b|\bbom\s+generate\b|\b(?:npm|pnpm)\s+(?:\S+\s+)*sbom\b/)) return 'an SBOM generator';
+      if (runsCommand(script, SBOM_UPLOAD)) return 'gh release upload of an SBOM';
+      return undefined;
+    },
+    undefined,
+    releaseWorkflows,
+  );
 }
 
 /** A vulnerability scan that fails the job when it finds something. */
-export function hasScanGate(wf: Workflow): boolean {
-  return someStep(wf, (step, name, script) => {
-    if (name === 'anchore/scan-action') return step.with.get('fail-build')?.value.trim().toLowerCase() !== 'false';
-    if (name === 'aquasecurity/trivy-action') return /^[1-9]/.test(step.with.get('exit-code')?.value.trim() ?? '');
-    return runsCommand(script, /\bgrype\b[^\n]*--fail-on\b|\btrivy\b[^\n]*--exit-code[ =]+[1-9]/);
+export function hasScanGate(repo: RepoModel, wf: Workflow, memo: Memo = NO_MEMO): Evidence | undefined {
+  return findEvidence(repo, wf, memo, (step, name, script) => {
+    if (name === 'anchore/scan-action') return step.with.get('fail-build')?.value.trim().toLowerCase() !== 'false' ? name : undefined;
+    if (name === 'aquasecurity/trivy-action') return /^[1-9]/.test(step.with.get('exit-code')?.value.trim() ?? '') ? name : undefined;
+    return runsCommand(script, /\bgrype\b[^\n]*--fail-on\b|\btrivy\b[^\n]*--exit-code[ =]+[1-9]/) ? 'a scan with a failing exit code' : undefined;
   });
 }
 

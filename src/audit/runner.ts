@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { AuditEnv } from '../analysis/env.js';
 import { Memo } from '../analysis/memo.js';
 import type { RepoModel } from '../model/repo.js';
-import type { AuditError, Finding, Fix } from '../types.js';
+import { severityRank, type AuditError, type Finding, type Fix } from '../types.js';
 import type { Check, CheckContext, FixResult, Report, StepSite } from '../check.js';
 
 export interface RunResult {
@@ -130,7 +130,8 @@ function oneFindingPerSpot(findings: Finding[]): Finding[] {
   for (const f of findings) if (SUBSUMES[f.check]) specific.set(spot(f), [...(specific.get(spot(f)) ?? []), f]);
   if (!specific.size) return findings;
   return findings.filter((f) => {
-    const over = specific.get(spot(f))?.find((s) => SUBSUMES[s.check]!.includes(f.check));
+    // Only a specific finding at least as severe stands for the general one; a gated, lower one does not hide it.
+    const over = specific.get(spot(f))?.find((s) => SUBSUMES[s.check]!.includes(f.check) && severityRank(s.severity) >= severityRank(f.severity));
     if (!over) return true;
     over.also = [...new Set([...(over.also ?? []), f.check])];
     return false;

@@ -13,6 +13,7 @@ export type FileKind =
   | 'action'
   | 'dependabot'
   | 'renovate'
+  | 'renovate-preset'
   | 'package-json'
   | 'security-policy'
   | 'security-insights'
@@ -69,6 +70,8 @@ export function classify(rel: string): FileKind | undefined {
   if (base === 'action.yml' || base === 'action.yaml') return 'action';
   if (rel === '.github/dependabot.yml' || rel === '.github/dependabot.yaml') return 'dependabot';
   if (RENOVATE_NAMES.has(rel)) return 'renovate';
+  // Shareable Renovate presets kept in the repository (`local>owner/repo`, `github>owner/repo//presets/x`).
+  if (/^(?:default\.json5?|renovate-presets?\/.+\.json5?|\.github\/renovate\/.+\.json5?|presets\/.+\.json5?|\.renovate\/.+\.json5?)$/.test(rel)) return 'renovate-preset';
   if (rel === 'package.json') return 'package-json';
   if (SECURITY_POLICY.test(rel)) return 'security-policy';
   if (SECURITY_INSIGHTS.test(rel)) return 'security-insights';

@@ -77,7 +77,7 @@ ruleTester(missingPermissions, {
     {
       name: 'contents: read at the top for a job that only checks out and tests',
       files: { [WF]: yaml('on: push', 'jobs:', '  test:', '    runs-on: ubuntu-latest', '    steps:', `      - uses: actions/checkout@${SHA} # v4.2.2`, '        with:', '          persist-credentials: false', '      - run: make test') },
-      findings: [{ line: 2, column: 1 }],
+      findings: [{ line: 3, column: 3 }],
       output: {
         [WF]: yaml('on: push', 'permissions:', '  contents: read', '', 'jobs:', '  test:', '    runs-on: ubuntu-latest', '    steps:', `      - uses: actions/checkout@${SHA} # v4.2.2`, '        with:', '          persist-credentials: false', '      - run: make test'),
       },

@@ -18,20 +18,20 @@ ruleTester(missingPermissions, {
     {
       name: 'no permissions anywhere',
       files: { [WF]: yaml('on: push', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:', '      - run: make') },
-      findings: [{ line: 2, column: 1, endColumn: 5, severity: 'medium' }],
+      findings: [{ line: 3, column: 3, endColumn: 8, severity: 'medium' }],
     },
     {
       name: 'one job of two without permissions',
       files: { [WF]: yaml('on: [push]', 'jobs:', '  a:', '    permissions: {}', '    runs-on: x', '    steps: [{run: make}]', '  b:', '    runs-on: x', '    steps: [{run: make}]') },
-      findings: [{ line: 2, column: 1, message: 'no top-level permissions and job `b` declares none: the token gets the repository default' }],
+      findings: [{ line: 7, column: 3, message: 'no top-level permissions and job `b` declares none: the token gets the repository default' }],
     },
     {
       name: 'a job whose token needs are unknown is named in the remediation and gets no fix',
       files: { [WF]: yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: some/unknown-action@v1') },
       findings: [
         {
-          line: 2,
-          column: 1,
+          line: 3,
+          column: 3,
           fixable: false,
           remediation:
             "Add `permissions: contents: read` at the top of the workflow and grant each job only the scopes it needs. Not fixed automatically: job `a`: step 1 uses some/unknown-action, which is not in pipewarden's table of actions; those jobs keep their current permissions.",
@@ -41,7 +41,7 @@ ruleTester(missingPermissions, {
     {
       name: 'reusable workflow: low, the caller decides',
       files: { [WF]: yaml('on:', '  workflow_call:', 'jobs:', '  a:', '    runs-on: x', '    steps: [{run: make}]') },
-      findings: [{ line: 3, column: 1, severity: 'low' }],
+      findings: [{ line: 4, column: 3, severity: 'low' }],
     },
   ],
 });

@@ -28,7 +28,7 @@ ruleTester(unsignedImage, {
     {
       name: 'GoReleaser whose config builds dockers and signs nothing',
       files: { [WF]: job('release', '    steps:', '      - uses: goreleaser/goreleaser-action@v6', '        with: {args: release --clean}'), '.goreleaser.yaml': 'dockers:\n  - image_templates: [ghcr.io/acme/app]\n' },
-      findings: [{ line: 6, column: 15, message: 'release workflow pushes container images (GoReleaser dockers) without a cosign signature' }],
+      findings: [{ line: 6, column: 15, message: 'pushes container images (GoReleaser dockers) in a workflow run on release without a cosign signature in this workflow or the workflows it calls or is called by' }],
     },
     { name: 'docker push on main is medium', files: { [WF]: job('push', '    steps:', '      - run: docker push ghcr.io/acme/app') }, findings: [{ line: 6, column: 14, severity: 'medium' }] },
   ],
@@ -56,7 +56,14 @@ ruleTester(secretsOutsideEnvironment, {
     {
       name: 'secret read without environment names secret and triggers',
       files: { [WF]: job('[push, pull_request]', '    steps:', '      - run: deploy', '        env:', '          KEY: ${{ secrets.deploy_key }}') },
-      findings: [{ line: 8, column: 16, message: 'job `a` reads `DEPLOY_KEY` without an environment; any run on push, pull_request can use it' }],
+      findings: [
+        {
+          line: 8,
+          column: 16,
+          severity: 'medium',
+          message: 'job `a` reads `deploy_key` (a deploy credential) without an environment: runs on push, pull_request (pull requests from forks get no secrets) get it, and so does any workflow pushed to a branch of this repository',
+        },
+      ],
     },
   ],
 });
@@ -133,7 +140,7 @@ ruleTester(selfHostedOnUntrustedTrigger, {
       files: { [WF]: yaml('on: pull_request', 'jobs:', '  a:', '    runs-on: [self-hosted, linux]', '    steps: [{run: x}]', '  b:', '    runs-on:', '      group: big', '    steps: [{run: x}]') },
       findings: [
         { line: 4, column: 14, confidence: 'high' },
-        { line: 8, column: 7, confidence: 'medium' },
+        { line: 8, column: 7, severity: 'info', confidence: 'low', message: 'job `b` runs in runner group `big` in a workflow that pull_request from forks can trigger; whether the group holds self-hosted or GitHub-hosted larger runners is unknown from the workflow' },
       ],
     },
   ],

@@ -31,9 +31,17 @@ ruleTester(dangerousTrigger, {
   valid: [{ name: 'pull_request is safe', files: { [WF]: yaml('on: pull_request', 'jobs:', '  a:', '    runs-on: x', '    steps:', `      - uses: ${CO}`, '      - run: make test') } }],
   invalid: [
     {
-      name: 'pull_request_target without checkout of the head: high at the trigger',
+      name: 'pull_request_target without checkout of the head or untrusted input: low at the trigger, token as declared',
       files: { [WF]: yaml('on:', '  pull_request_target:', '    types: [opened]', 'jobs:', '  label:', '    runs-on: x', '    steps:', '      - run: echo hi') },
-      findings: [{ line: 2, column: 3, endColumn: 22, severity: 'high' }],
+      findings: [
+        {
+          line: 2,
+          column: 3,
+          endColumn: 22,
+          severity: 'low',
+          message: "`pull_request_target` runs on events from forks with the repository's default token permissions; no job checks out the pull request's head or expands its text into a script",
+        },
+      ],
     },
     {
       name: 'pwn request: head checkout then run is critical, at the ref expression',
@@ -73,9 +81,9 @@ ruleTester(dangerousTrigger, {
       findings: [{ line: 10, column: 16, severity: 'high', confidence: 'medium' }],
     },
     {
-      name: 'checkout of the head without a later step that runs anything: trigger finding only',
+      name: 'checkout of the head without a later step that runs anything: trigger finding only, low',
       files: { [WF]: yaml('on: pull_request_target', 'jobs:', '  a:', '    runs-on: x', '    steps:', `      - uses: ${CO}`, '        with:', '          ref: ${{ github.head_ref }}') },
-      findings: [{ line: 1, column: 5, severity: 'high' }],
+      findings: [{ line: 1, column: 5, severity: 'low' }],
     },
   ],
 });
