@@ -1,16 +1,17 @@
 /**
- * The interactive view for a person at a terminal. Ink and React are loaded here and only here,
- * so the CI path never imports them.
+ * The interactive view for a person at a terminal. Ink and React are loaded here and only here
+ * (a dynamic import of views/main), so the CI path never imports them.
  */
 import type { RepoSession } from '../../engine/session.js';
 import type { Io } from '../io.js';
 import type { CliConfig } from '../options.js';
-import { render } from '../output.js';
 
 export async function runInteractive(session: RepoSession, config: CliConfig, io: Io): Promise<number> {
-  // The triage views are not built yet: until they are, a terminal gets the coloured text report.
-  const audit = await session.audit();
-  io.stdout(await render(audit.report, 'text', { color: !io.env.NO_COLOR, verbose: config.verbose, ...(io.columns ? { columns: io.columns } : {}) }));
+  const { runViews } = await import('../../../views/main.js');
+  const editor = io.env.VISUAL || io.env.EDITOR;
+  const outcome = await runViews(session, { color: !io.env.NO_COLOR, ...(editor ? { editor } : {}) });
+  if (outcome.how === 'interrupted') return 130;
   const { exitCode } = await import('./audit.js');
-  return exitCode(audit.report, config);
+  const report = session.current?.report;
+  return report ? exitCode(report, config) : 0;
 }

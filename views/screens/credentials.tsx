@@ -1,0 +1,40 @@
+/** The credential map: every secret workflows read, where, and what can reach it; enter shows that job's findings. */
+import { Box } from 'ink';
+import type { ReactElement } from 'react';
+import type { AppState } from '../state.js';
+import { Line } from '../theme.js';
+import { cursorMark, windowOf } from './list.js';
+
+export function CredentialsScreen({ state, width, height }: { state: AppState; width: number; height: number }): ReactElement {
+  const secrets = state.report!.secrets;
+  const page = Math.max(1, height - 2);
+  const [top] = windowOf(state.credentials.cursor, secrets.length, page);
+  const nameWidth = Math.min(28, Math.max(10, ...secrets.map((s) => s.secret.length)) + 1);
+  const whereWidth = Math.min(44, Math.max(16, Math.floor(width * 0.35)));
+  return (
+    <Box flexDirection="column">
+      <Line width={width} segments={[{ text: `${secrets.length} secret read${secrets.length === 1 ? '' : 's'}`, bold: true }, { text: '  (! = reachable from an untrusted trigger; enter shows the job\'s findings)', dim: true }]} />
+      <Line width={width} segments={[{ text: `     ${'SECRET'.padEnd(nameWidth)}${'WHERE'.padEnd(whereWidth + 1)}${'ENVIRONMENT'.padEnd(14)}TRIGGERS`, dim: true }]} />
+      {secrets.length === 0 ? <Line width={width} segments={[{ text: '  no workflow reads a secret', dim: true }]} /> : null}
+      {secrets.slice(top, top + page).map((e, i) => {
+        const at = top + i;
+        const untrusted = new Set(e.untrustedTriggers);
+        const where = `${e.file}:${e.line}${e.job ? ` ${e.job}` : ''}`;
+        return (
+          <Line
+            key={at}
+            width={width}
+            segments={[
+              cursorMark(at === state.credentials.cursor),
+              untrusted.size ? { text: '! ', color: 'red', bold: true } : '  ',
+              { text: e.secret.padEnd(nameWidth), bold: true },
+              where.slice(-whereWidth).padEnd(whereWidth + 1),
+              (e.environment ?? '-').padEnd(14),
+              ...e.triggers.flatMap((t, k) => [k ? ', ' : '', untrusted.has(t) ? { text: `${t}!`, color: 'red' } : t]),
+            ]}
+          />
+        );
+      })}
+    </Box>
+  );
+}
