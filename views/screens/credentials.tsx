@@ -10,7 +10,8 @@ export function CredentialsScreen({ state, width, height }: { state: AppState; w
   const page = Math.max(1, height - 2);
   const [top] = windowOf(state.credentials.cursor, secrets.length, page);
   const nameWidth = Math.min(28, Math.max(10, ...secrets.map((s) => s.secret.length)) + 1);
-  const whereWidth = Math.min(44, Math.max(16, Math.floor(width * 0.35)));
+  const wheres = secrets.map((e) => `${e.file}:${e.line}${e.job ? ` ${e.job}` : ''}`);
+  const whereWidth = Math.min(Math.floor(width * 0.5), Math.max(16, ...wheres.map((w) => w.length)));
   return (
     <Box flexDirection="column">
       <Line width={width} segments={[{ text: `${secrets.length} secret read${secrets.length === 1 ? '' : 's'}`, bold: true }, { text: '  (! = reachable from an untrusted trigger; enter shows the job\'s findings)', dim: true }]} />
@@ -19,7 +20,7 @@ export function CredentialsScreen({ state, width, height }: { state: AppState; w
       {secrets.slice(top, top + page).map((e, i) => {
         const at = top + i;
         const untrusted = new Set(e.untrustedTriggers);
-        const where = `${e.file}:${e.line}${e.job ? ` ${e.job}` : ''}`;
+        const where = wheres[at]!;
         return (
           <Line
             key={at}

@@ -40,8 +40,9 @@ export function FindingsScreen({ state, width, height }: { state: AppState; widt
         const at = top + i;
         const mark = cursorMark(at === state.list.cursor);
         if (row.kind === 'group') {
-          const segs: Seg[] = [mark, { text: row.expanded ? '▾ ' : '▸ ', color: 'cyan' }, sev(row.findings[0]!.severity, 9), { text: `${row.findings.length} × `, bold: true }, row.label];
-          if (row.fixable) segs.push({ text: `  ${row.fixable} fixable`, color: 'green' });
+          const segs: Seg[] = [mark, { text: row.expanded ? '▾ ' : '▸ ', color: 'cyan' }, sev(row.findings[0]!.severity, 9), { text: `${row.findings.length} × `, bold: true }];
+          if (row.fixable) segs.push({ text: `(${row.fixable} fixable) `, color: 'green' });
+          segs.push(row.label);
           return <Line key={at} width={width} segments={segs} />;
         }
         const x = row.finding;
