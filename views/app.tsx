@@ -13,7 +13,7 @@ import { OverviewScreen } from './screens/overview.js';
 import { ProgressScreen } from './screens/progress.js';
 import { QueueScreen } from './screens/queue.js';
 import { bodyHeight, initialState, PANES, reducer, type AppState } from './state.js';
-import { ColorContext, diffSegment, Line, type Seg } from './theme.js';
+import { ColorContext, diffSegment, Line, Rows, type Seg } from './theme.js';
 
 export interface AppProps {
   session: RepoSession;
@@ -167,12 +167,5 @@ function Hints({ state, width }: { state: AppState; width: number }): ReactEleme
 
 function ChangeView({ change, width, height }: { change: { title: string; diff: string }; width: number; height: number }): ReactElement {
   const lines = change.diff.replace(/\n$/, '').split('\n');
-  return (
-    <Box flexDirection="column">
-      <Line width={width} segments={[{ text: change.title, bold: true, color: 'green' }, { text: '   (esc or any command continues)', dim: true }]} />
-      {lines.slice(0, height - 1).map((l, i) => (
-        <Line key={i} width={width} segments={[diffSegment(l)]} />
-      ))}
-    </Box>
-  );
+  return <Rows width={width} rows={[[{ text: change.title, bold: true, color: 'green' }, { text: '   (esc or any command continues)', dim: true }], ...lines.slice(0, height - 1).map((l) => [diffSegment(l)])]} />;
 }

@@ -21,31 +21,52 @@ export type Seg = Segment | string;
 
 /** One row of segments, cut to `width` columns. */
 export function Line({ segments, width }: { segments: Seg[]; width: number }): ReactElement {
+  return <Rows rows={[segments]} width={width} />;
+}
+
+/**
+ * Many rows as one Ink text node: Ink's cost is per node, so a screen of rows drawn as one
+ * text (rows cut to the width beforehand, joined by newlines) costs a fraction of a node per row.
+ */
+export function Rows({ rows, width }: { rows: Seg[][]; width: number }): ReactElement {
   const color = useContext(ColorContext);
+  const children: Array<ReactElement | string> = [];
+  let plain = '';
+  const flush = (): void => {
+    if (plain) children.push(plain);
+    plain = '';
+  };
+  rows.forEach((segments, r) => {
+    if (r) plain += '\n';
+    const parts = cut(segments, width);
+    if (!parts.length) plain += ' ';
+    for (const p of parts) {
+      if (color && (p.color || p.bold || p.dim || p.inverse)) {
+        flush();
+        children.push(
+          <Text key={children.length} {...(p.color ? { color: p.color } : {})} bold={!!p.bold} dimColor={!!p.dim} inverse={!!p.inverse}>
+            {p.text}
+          </Text>,
+        );
+      } else plain += p.text;
+    }
+  });
+  flush();
+  return <Text>{children}</Text>;
+}
+
+function cut(segments: Seg[], width: number): Segment[] {
   const parts: Segment[] = [];
   let left = Math.max(0, width);
   for (const s of segments) {
     if (left <= 0) break;
     const seg = typeof s === 'string' ? { text: s } : s;
     const text = seg.text.replace(/[\t\r\n]/g, ' ');
-    const cut = text.length > left ? text.slice(0, Math.max(0, left - 1)) + '…' : text;
-    left -= cut.length;
-    parts.push({ ...seg, text: cut });
+    const short = text.length > left ? text.slice(0, Math.max(0, left - 1)) + '…' : text;
+    left -= short.length;
+    if (short) parts.push({ ...seg, text: short });
   }
-  if (!parts.length) return <Text> </Text>;
-  return (
-    <Text wrap="truncate-end">
-      {parts.map((p, i) =>
-        color && (p.color || p.bold || p.dim || p.inverse) ? (
-          <Text key={i} {...(p.color ? { color: p.color } : {})} bold={!!p.bold} dimColor={!!p.dim} inverse={!!p.inverse}>
-            {p.text}
-          </Text>
-        ) : (
-          p.text
-        ),
-      )}
-    </Text>
-  );
+  return parts;
 }
 
 export const SEVERITY_COLORS: Record<Severity, string> = {

@@ -3,11 +3,10 @@
  * to fix it by hand, the automatic fix as a diff with its safety (or why there is none), and
  * related locations. Scrolls as one column of rows.
  */
-import { Box } from 'ink';
 import type { ReactElement } from 'react';
 import type { Finding } from '../../src/types.js';
 import { findingByFingerprint, type AppState, type FixPreview } from '../state.js';
-import { diffSegment, Line, sev, wrap, type Seg } from '../theme.js';
+import { diffSegment, Rows, sev, wrap, type Seg } from '../theme.js';
 
 const CONTEXT = 3;
 
@@ -86,12 +85,5 @@ function untab(s: string): string {
 export function DetailScreen({ state, width, height }: { state: AppState; width: number; height: number }): ReactElement {
   const rows = detailRows(state, width);
   const scroll = Math.min(state.detail?.scroll ?? 0, Math.max(0, rows.length - height));
-  const shown = rows.slice(scroll, scroll + height);
-  return (
-    <Box flexDirection="column">
-      {shown.map((segs, i) => (
-        <Line key={scroll + i} width={width} segments={segs} />
-      ))}
-    </Box>
-  );
+  return <Rows rows={rows.slice(scroll, scroll + height)} width={width} />;
 }

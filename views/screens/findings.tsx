@@ -1,8 +1,7 @@
 /** The findings list: only the rows on screen are drawn, whatever the number of findings. */
-import { Box } from 'ink';
 import type { ReactElement } from 'react';
 import { filtered, findingRows, hasFilters, type AppState } from '../state.js';
-import { Line, sev, type Seg } from '../theme.js';
+import { Rows, sev, type Seg } from '../theme.js';
 import { cursorMark, windowOf } from './list.js';
 
 export function FindingsScreen({ state, width, height }: { state: AppState; width: number; height: number }): ReactElement {
@@ -24,46 +23,37 @@ export function FindingsScreen({ state, width, height }: { state: AppState; widt
   ].filter(Boolean);
   const checkWidth = Math.min(26, Math.max(12, Math.floor(width * 0.2)));
   const locWidth = Math.min(40, Math.max(16, Math.floor(width * 0.3)));
-  return (
-    <Box flexDirection="column">
-      <Line
-        width={width}
-        segments={[
-          { text: `${list.length} of ${report.findings.length} findings`, bold: true },
-          `  sort ${state.list.sort}  group ${state.list.grouping}`,
-          hasFilters(f) ? { text: `  filter: ${filters.join(', ')}`, color: 'cyan' } : { text: '  no filter', dim: true },
-        ]}
-      />
-      <Line width={width} segments={[{ text: `    ${'SEVERITY'.padEnd(9)}${'CHECK'.padEnd(checkWidth + 1)}${'WHERE'.padEnd(locWidth + 1)}MESSAGE`, dim: true }]} />
-      {rows.length === 0 ? <Line width={width} segments={[{ text: '  no findings match', dim: true }]} /> : null}
-      {rows.slice(top, top + page).map((row, i) => {
-        const at = top + i;
-        const mark = cursorMark(at === state.list.cursor);
-        if (row.kind === 'group') {
-          const segs: Seg[] = [mark, { text: row.expanded ? '▾ ' : '▸ ', color: 'cyan' }, sev(row.findings[0]!.severity, 9), { text: `${row.findings.length} × `, bold: true }];
-          if (row.fixable) segs.push({ text: `(${row.fixable} fixable) `, color: 'green' });
-          segs.push(row.label);
-          return <Line key={at} width={width} segments={segs} />;
-        }
-        const x = row.finding;
-        const status = queued.has(x.fingerprint) ? { text: '✓', color: 'green' } : x.fixable ? { text: '+', color: 'green' } : state.skipped.has(x.fingerprint) ? { text: '-', dim: true } : { text: ' ' };
-        return (
-          <Line
-            key={at}
-            width={width}
-            segments={[
-              mark,
-              status,
-              row.nested ? '  ' : ' ',
-              sev(x.severity, 9),
-              { text: x.check.slice(0, checkWidth).padEnd(checkWidth + 1), dim: true },
-              `${x.file}:${x.line}`.slice(-locWidth).padEnd(locWidth + 1),
-              x.baseline ? { text: '[baseline] ', dim: true } : '',
-              x.message,
-            ]}
-          />
-        );
-      })}
-    </Box>
-  );
+  const out: Seg[][] = [
+    [
+      { text: `${list.length} of ${report.findings.length} findings`, bold: true },
+      `  sort ${state.list.sort}  group ${state.list.grouping}`,
+      hasFilters(f) ? { text: `  filter: ${filters.join(', ')}`, color: 'cyan' } : { text: '  no filter', dim: true },
+    ],
+    [{ text: `    ${'SEVERITY'.padEnd(9)}${'CHECK'.padEnd(checkWidth + 1)}${'WHERE'.padEnd(locWidth + 1)}MESSAGE`, dim: true }],
+  ];
+  if (rows.length === 0) out.push([{ text: '  no findings match', dim: true }]);
+  rows.slice(top, top + page).forEach((row, i) => {
+    const at = top + i;
+    const mark = cursorMark(at === state.list.cursor);
+    if (row.kind === 'group') {
+      const segs: Seg[] = [mark, { text: row.expanded ? '▾ ' : '▸ ', color: 'cyan' }, sev(row.findings[0]!.severity, 9), { text: `${row.findings.length} × `, bold: true }];
+      if (row.fixable) segs.push({ text: `(${row.fixable} fixable) `, color: 'green' });
+      segs.push(row.label);
+      out.push(segs);
+      return;
+    }
+    const x = row.finding;
+    const status = queued.has(x.fingerprint) ? { text: '✓', color: 'green' } : x.fixable ? { text: '+', color: 'green' } : state.skipped.has(x.fingerprint) ? { text: '-', dim: true } : { text: ' ' };
+    out.push([
+      mark,
+      status,
+      row.nested ? '  ' : ' ',
+      sev(x.severity, 9),
+      { text: x.check.slice(0, checkWidth).padEnd(checkWidth + 1), dim: true },
+      `${x.file}:${x.line}`.slice(-locWidth).padEnd(locWidth + 1),
+      x.baseline ? { text: '[baseline] ', dim: true } : '',
+      x.message,
+    ]);
+  });
+  return <Rows rows={out} width={width} />;
 }

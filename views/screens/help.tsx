@@ -1,9 +1,8 @@
 /** The help overlay: every key of the current screen, from the keymap, in as many columns as it needs. */
-import { Box } from 'ink';
 import type { ReactElement } from 'react';
 import { bindingsFor } from '../keymap.js';
 import type { AppState } from '../state.js';
-import { Line, type Seg } from '../theme.js';
+import { Rows, type Seg } from '../theme.js';
 
 export function HelpScreen({ state, width, height }: { state: AppState; width: number; height: number }): ReactElement {
   const bindings = bindingsFor({ screen: state.screen });
@@ -18,12 +17,5 @@ export function HelpScreen({ state, width, height }: { state: AppState; width: n
     const text = cell.length > colWidth - 1 ? cell.slice(0, colWidth - 2) + '…' : cell;
     row.push({ text: b.keys.join(' ').padEnd(keyWidth).slice(0, text.length), bold: true }, text.slice(keyWidth).padEnd(colWidth - keyWidth));
   });
-  return (
-    <Box flexDirection="column">
-      <Line width={width} segments={[{ text: `Keys on the ${state.screen} screen`, bold: true }, { text: '   (? or esc closes)', dim: true }]} />
-      {rows.map((segs, i) => (
-        <Line key={i} width={width} segments={segs} />
-      ))}
-    </Box>
-  );
+  return <Rows rows={[[{ text: `Keys on the ${state.screen} screen`, bold: true }, { text: '   (? or esc closes)', dim: true }], ...rows]} width={width} />;
 }

@@ -1,11 +1,10 @@
 /** The overview: counts per severity and area, fixable, suppressed, and what to fix first. */
-import { Box } from 'ink';
 import type { ReactElement } from 'react';
 import type { AuditReport } from '../../src/audit/report.js';
 import { countBySeverity } from '../../src/audit/report.js';
 import { SEVERITIES } from '../../src/types.js';
 import { fixFirstOf, overviewRows, type AppState } from '../state.js';
-import { Line, SEVERITY_COLORS, type Seg } from '../theme.js';
+import { Rows, SEVERITY_COLORS, type Seg } from '../theme.js';
 import { cursorMark, windowOf } from './list.js';
 
 export function OverviewScreen({ state, width, height }: { state: AppState; width: number; height: number }): ReactElement {
@@ -30,36 +29,29 @@ export function OverviewScreen({ state, width, height }: { state: AppState; widt
     ],
     [],
   ];
-  const body: ReactElement[] = [];
+  const body: Seg[][] = [];
   let section = '';
   rows.forEach((row, i) => {
     const title = row.kind === 'area' ? 'Areas (enter opens the area\'s findings)' : row.kind === 'top' ? 'Fix first' : 'The fix that closes most findings at once';
     if (title !== section) {
       section = title;
-      body.push(<Line key={`h${i}`} width={width} segments={[{ text: title, bold: true }]} />);
+      body.push([{ text: title, bold: true }]);
     }
     const mark = cursorMark(i === state.overview.cursor);
-    if (row.kind === 'area') body.push(<Line key={i} width={width} segments={[mark, row.area!.padEnd(20), String(row.count).padStart(6)]} />);
+    if (row.kind === 'area') body.push([mark, row.area!.padEnd(20), String(row.count).padStart(6)]);
     else if (row.kind === 'top') {
       const f = row.finding!;
-      body.push(<Line key={i} width={width} segments={[mark, { text: f.severity.padEnd(9), color: SEVERITY_COLORS[f.severity] }, `${f.file}:${f.line}  `, f.message, { text: `  (${f.check})`, dim: true }]} />);
+      body.push([mark, { text: f.severity.padEnd(9), color: SEVERITY_COLORS[f.severity] }, `${f.file}:${f.line}  `, f.message, { text: `  (${f.check})`, dim: true }]);
     } else {
       const g = first.widestFix!;
-      body.push(<Line key={i} width={width} segments={[mark, { text: `${verb(g.check)} ${g.fixable} × ${g.subject}`, bold: true }, { text: `  (${g.check})`, dim: true }]} />);
+      body.push([mark, { text: `${verb(g.check)} ${g.fixable} × ${g.subject}`, bold: true }, { text: `  (${g.check})`, dim: true }]);
     }
   });
-  if (!rows.length) body.push(<Line key="none" width={width} segments={[{ text: 'No findings.', color: 'green' }]} />);
+  if (!rows.length) body.push([{ text: 'No findings.', color: 'green' }]);
   const room = Math.max(1, height - head.length);
   const cursorLine = Math.min(body.length - 1, state.overview.cursor + (rows.slice(0, state.overview.cursor + 1).reduce((n, r, i) => n + (i === 0 || r.kind !== rows[i - 1]!.kind ? 1 : 0), 0)));
   const [top] = windowOf(cursorLine, body.length, room);
-  return (
-    <Box flexDirection="column">
-      {head.map((segs, i) => (
-        <Line key={`top${i}`} width={width} segments={segs} />
-      ))}
-      {body.slice(top, top + room)}
-    </Box>
-  );
+  return <Rows rows={[...head, ...body.slice(top, top + room)]} width={width} />;
 }
 
 /** How the widest fix reads: pinning says "pin", the rest "fix". */

@@ -1,8 +1,7 @@
 /** The fix queue: accepted fixes, their combined diff, and what can be done with them. */
-import { Box } from 'ink';
 import type { ReactElement } from 'react';
 import type { AppState } from '../state.js';
-import { diffSegment, Line, sev, type Seg } from '../theme.js';
+import { diffSegment, Rows, sev, type Seg } from '../theme.js';
 import { cursorMark, windowOf } from './list.js';
 
 export function QueueScreen({ state, width, height }: { state: AppState; width: number; height: number }): ReactElement {
@@ -15,7 +14,7 @@ export function QueueScreen({ state, width, height }: { state: AppState; width: 
   ]);
   if (!q.items.length) {
     rows.push([{ text: '  nothing queued: accept fixes with y (one) or Y (a group) on the findings or detail screen', dim: true }]);
-    return <Lines rows={rows} width={width} />;
+    return <Rows rows={rows} width={width} />;
   }
   // The list takes up to half the body; the diff the rest.
   const listRoom = Math.max(1, Math.min(q.items.length, Math.floor((height - 2) / 2)));
@@ -31,15 +30,5 @@ export function QueueScreen({ state, width, height }: { state: AppState; width: 
     for (const l of diff.slice(0, room)) rows.push([diffSegment(l)]);
     if (diff.length > room) rows[rows.length - 1] = [{ text: `… ${diff.length - room + 1} more lines (save the patch to read it all)`, dim: true }];
   }
-  return <Lines rows={rows.slice(0, height)} width={width} />;
-}
-
-function Lines({ rows, width }: { rows: Seg[][]; width: number }): ReactElement {
-  return (
-    <Box flexDirection="column">
-      {rows.map((segs, i) => (
-        <Line key={i} width={width} segments={segs} />
-      ))}
-    </Box>
-  );
+  return <Rows rows={rows.slice(0, height)} width={width} />;
 }

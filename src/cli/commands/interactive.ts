@@ -7,6 +7,8 @@ import type { Io } from '../io.js';
 import type { CliConfig } from '../options.js';
 
 export async function runInteractive(session: RepoSession, config: CliConfig, io: Io): Promise<number> {
+  // React's development build checks much more on every render; a person at a terminal gets the production one.
+  process.env.NODE_ENV ??= 'production';
   const { runViews } = await import('../../../views/main.js');
   const editor = io.env.VISUAL || io.env.EDITOR;
   const outcome = await runViews(session, { color: !io.env.NO_COLOR, ...(editor ? { editor } : {}) });
