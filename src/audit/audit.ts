@@ -35,7 +35,11 @@ export interface AuditOptions extends RunOptions {
   config?: PipewardenConfig;
   /** Fingerprints of accepted findings (--baseline). */
   baseline?: ReadonlySet<string>;
+  /** Told as the GitHub look-ups and the checks proceed (the interactive view's progress screen). */
+  onProgress?: (p: AuditProgress) => void;
 }
+
+export type AuditProgress = { phase: 'lookups'; done: number; total: number } | { phase: 'checks'; done: number; total: number };
 
 export interface Audit {
   report: AuditReport;
@@ -62,13 +66,15 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
   }
   const env = defaultEnv({
     now: opts.now ?? new Date(),
-    resolutions: opts.resolver ? await resolveAll(model, opts.resolver) : new Map(),
+    resolutions: opts.resolver ? await resolveAll(model, opts.resolver, opts.onProgress) : new Map(),
     ...(goVerify ? { goVerify } : {}),
     settings: opts.owner ? { owner: opts.owner } : {},
     ...(opts.config ? { config: opts.config } : {}),
   });
   const checks = opts.config?.disabled.size ? opts.checks.filter((c) => !opts.config!.disabled.has(c.meta.id)) : opts.checks;
+  opts.onProgress?.({ phase: 'checks', done: 0, total: checks.length });
   const run = runChecks(model, env, checks, opts);
+  opts.onProgress?.({ phase: 'checks', done: checks.length, total: checks.length });
   const { errors, fixFor } = run;
   let findings = run.findings;
   let suppressed: Finding[] = [];
@@ -104,7 +110,7 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
 }
 
 /** Every non-SHA action or workflow reference, resolved once each, a few at a time. */
-async function resolveAll(model: RepoModel, resolver: Resolver): Promise<Map<string, ResolveResult>> {
+async function resolveAll(model: RepoModel, resolver: Resolver, onProgress?: AuditOptions['onProgress']): Promise<Map<string, ResolveResult>> {
   const wanted = new Map<string, [string, string, string]>();
   for (const { uses } of usesSites(model)) {
     if ((uses.kind === 'action' || uses.kind === 'reusable-workflow') && uses.owner && uses.repo && uses.ref && ['tag', 'branch', 'short-sha'].includes(uses.refKind)) {
@@ -113,8 +119,13 @@ async function resolveAll(model: RepoModel, resolver: Resolver): Promise<Map<str
   }
   const out = new Map<string, ResolveResult>();
   const queue = [...wanted];
+  const total = queue.length;
+  if (total) onProgress?.({ phase: 'lookups', done: 0, total });
   const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next; next = queue.shift()) out.set(next[0], await resolver.resolve(...next[1]));
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      out.set(next[0], await resolver.resolve(...next[1]));
+      onProgress?.({ phase: 'lookups', done: out.size, total });
+    }
   };
   await Promise.all(Array.from({ length: 6 }, worker));
   return out;

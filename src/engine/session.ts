@@ -62,6 +62,7 @@ export class RepoSession {
   private last?: { audit: Audit; discovered: DiscoveredRepo };
   config: PipewardenConfig = { ignore: [], disabled: new Set(), severity: new Map(), exclude: [], errors: [] };
   private baseline?: ReadonlySet<string>;
+  private readonly listeners = new Set<(p: Progress) => void>();
 
   private constructor(
     readonly dir: string,
@@ -85,6 +86,17 @@ export class RepoSession {
     return session;
   }
 
+  /** Subscribes to progress events (besides `onProgress` given at open); returns the unsubscribe. */
+  listen(listener: (p: Progress) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private progress(p: Progress): void {
+    this.opts.onProgress?.(p);
+    for (const l of this.listeners) l(p);
+  }
+
   get knownChecks(): ReadonlySet<string> {
     return new Set(this.opts.checks.map((c) => c.meta.id));
   }
@@ -97,8 +109,13 @@ export class RepoSession {
     this.config = config;
     const audit = await auditDiscovered(discovered, this.auditOptions());
     this.last = { audit, discovered };
-    this.opts.onProgress?.({ phase: 'ready', findings: audit.report.findings.length, ms: performance.now() - started });
+    this.progress({ phase: 'ready', findings: audit.report.findings.length, ms: performance.now() - started });
     return audit;
+  }
+
+  /** The repository on GitHub, when known. */
+  get identity(): RepoIdentity | undefined {
+    return this.opts.identity;
   }
 
   get current(): Audit | undefined {
@@ -184,12 +201,13 @@ export class RepoSession {
       ...(o.go ? { go: true } : {}),
       ...(o.now ? { now: o.now } : {}),
       ...(o.resolver ? { resolver: o.resolver } : {}),
+      onProgress: (p: Progress) => this.progress(p),
     };
   }
 
   private async discover(): Promise<{ discovered: DiscoveredRepo; config: PipewardenConfig }> {
     const discovered = await discover(this.dir, this.opts.exclude);
-    this.opts.onProgress?.({ phase: 'discover', files: discovered.files.length });
+    this.progress({ phase: 'discover', files: discovered.files.length });
     if (this.opts.configFile) {
       const config = await loadConfig(this.dir, this.opts.configFile, this.knownChecks);
       return configFromDiscovered({ ...discovered, files: discovered.files.filter((f) => f.kind !== 'pipewarden-config') }, this.knownChecks, config);
