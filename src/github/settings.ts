@@ -151,11 +151,14 @@ export class RemoteGatherer {
   /** True once an Administration-read endpoint answered 200: an ambiguous 404 then means "off". */
   private adminSeen = false;
 
+  readonly target: { owner: string; repo: string };
+
   constructor(
     private readonly client: GitHubClient,
-    readonly target: { owner: string; repo: string },
+    target: { owner: string; repo: string },
     private readonly opts: GatherOptions = {},
   ) {
+    this.target = { owner: target.owner, repo: target.repo };
     this.resolver = opts.resolver ?? new Resolver(client, { version: 1, entries: {} }, { offline: false, host: clientHost(client) });
   }
 
