@@ -4,7 +4,7 @@
  * checks share. The asking itself is src/github/settings.ts.
  */
 import ignore from 'ignore';
-import type { Fact, RemoteWanted } from '../github/settings.js';
+import type { ClassicProtection, Fact, RemoteFacts, RemoteWanted } from '../github/settings.js';
 import type { RepoModel } from '../model/repo.js';
 import type { SourceRange } from '../types.js';
 import { usesSites } from './facts.js';
@@ -88,4 +88,39 @@ export function refPatternMatches(pattern: string, ref: string): boolean {
   const full = pattern.startsWith('refs/') ? pattern : `refs/tags/${pattern}`;
   const re = new RegExp(`^${full.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*')}$`);
   return re.test(ref);
+}
+
+/** What the API says about reviews on the default branch; undefined fields were not determinable. */
+export interface ReviewState {
+  branch: string;
+  /** Any classic protection or active rule at all. */
+  anyProtection?: boolean;
+  /** At least one approving review is required (classic protection or a pull_request rule). */
+  reviewsRequired?: boolean;
+  /** Code-owner review is required. */
+  codeOwnerReview?: boolean;
+}
+
+export function reviewState(remote: RemoteFacts): ReviewState | undefined {
+  const branch = known(remote.defaultBranch);
+  const rules = known(remote.branchRules);
+  if (!branch || !rules) return undefined;
+  const prRules = rules.filter((r) => r.type === 'pull_request');
+  const rulesReview = prRules.some((r) => (r.requiredApprovingReviewCount ?? 0) >= 1);
+  const rulesOwners = prRules.some((r) => r.requireCodeOwnerReview === true);
+  // Classic protection: its details when readable (admin), else `protected: false` rules it out.
+  let classic: ClassicProtection | null | undefined = known(remote.branchProtection);
+  if (classic === undefined && known(remote.branchProtected) === false) classic = null;
+  const state: ReviewState = { branch };
+  if (classic === undefined) {
+    // Without the classic details only what the rules prove is known.
+    if (rulesReview) state.reviewsRequired = true;
+    if (rulesOwners) state.codeOwnerReview = true;
+    if (rules.length) state.anyProtection = true;
+    return state;
+  }
+  state.anyProtection = classic !== null || rules.length > 0;
+  state.reviewsRequired = rulesReview || (classic?.reviews?.count ?? 0) >= 1;
+  state.codeOwnerReview = rulesOwners || classic?.reviews?.codeOwners === true;
+  return state;
 }

@@ -63,7 +63,8 @@ export interface EnvironmentSettings {
   branchPolicy: { protectedBranches: boolean; customBranchPolicies: boolean } | null;
 }
 
-export type Reachability = { reachable: true; via: string } | { reachable: false; compared: number };
+/** `tags`: the tags whose commit is exactly the pinned one (for the version a comment should name). */
+export type Reachability = { reachable: true; via: string; tags: string[] } | { reachable: false; compared: number };
 
 export interface AdvisoryVulnerability {
   package: string;
@@ -437,8 +438,9 @@ export class RemoteGatherer {
         const info = (await this.call('GET /repos/{owner}/{repo}', at)).data as { default_branch: string };
         const branches = await this.listNames('GET /repos/{owner}/{repo}/branches', at);
         const tagList = await this.listNames('GET /repos/{owner}/{repo}/tags', at);
-        const tip = [...branches.items, ...tagList.items].find((r) => r.sha === sha);
-        if (tip) return { value: { reachable: true, via: tip.name } };
+        const tags = tagList.items.filter((t) => t.sha === sha).map((t) => t.name);
+        const tip = [...tagList.items, ...branches.items].find((r) => r.sha === sha);
+        if (tip) return { value: { reachable: true, via: tip.name, tags } };
         const order = unique([info.default_branch, ...(hint && tagList.items.some((t) => t.name === hint) ? [hint] : []), ...branches.items.map((b) => b.name), ...tagList.items.map((t) => t.name)]);
         const max = this.opts.maxCompares ?? 30;
         let compared = 0;
@@ -446,7 +448,7 @@ export class RemoteGatherer {
           const res = await this.call('GET /repos/{owner}/{repo}/compare/{basehead}', { ...at, basehead: `${ref}...${sha}`, per_page: 1 });
           compared++;
           const status = (res.data as { status?: string }).status;
-          if (status === 'behind' || status === 'identical') return { value: { reachable: true, via: ref } };
+          if (status === 'behind' || status === 'identical') return { value: { reachable: true, via: ref, tags } };
           if (status !== 'ahead' && status !== 'diverged') return { notChecked: `the comparison with ${ref} answered status ${String(status)}` };
         }
         if (order.length > max || !branches.complete || !tagList.complete) {

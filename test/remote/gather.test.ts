@@ -144,8 +144,8 @@ describe('loadRemoteFacts against the stand-in', () => {
       tags: [{ owner: up.owner, repo: up.repo, tag: 'v1.0.0' }],
     });
     expect(gh.violations).toEqual([]);
-    expect(facts.commits.get(`${up.full}@${release}`)).toEqual({ value: { reachable: true, via: 'v1.0.0' } });
-    expect(facts.commits.get(`${up.full}@${up.head}`)).toEqual({ value: { reachable: true, via: 'main' } });
+    expect(facts.commits.get(`${up.full}@${release}`)).toEqual({ value: { reachable: true, via: 'v1.0.0', tags: ['v1.0.0'] } });
+    expect(facts.commits.get(`${up.full}@${up.head}`)).toEqual({ value: { reachable: true, via: 'main', tags: [] } });
     expect(facts.commits.get(`${up.full}@${forkCommit}`)).toEqual({ value: { reachable: false, compared: 2 } });
     expect(facts.tags.get(`${up.full}@v1.0.0`)).toEqual({ value: { sha: release } });
   });
