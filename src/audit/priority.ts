@@ -15,7 +15,11 @@ export function priority(f: Finding): number {
 }
 
 export function byPriority(a: Finding, b: Finding): number {
-  return priority(b) - priority(a) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+  return priority(b) - priority(a) || cmp(a.check, b.check) || cmp(a.file, b.file) || a.line - b.line || a.column - b.column;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export interface FindingGroup {
