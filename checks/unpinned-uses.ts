@@ -1,4 +1,5 @@
 import type { Check } from '../src/check.js';
+import { lockedFor } from '../src/analysis/actions-lock.js';
 import { isGitHubOwned, isInternal, usesSites, usesTarget } from '../src/analysis/facts.js';
 import { pinFix } from '../src/edits/pin.js';
 import type { Severity } from '../src/types.js';
@@ -37,6 +38,8 @@ export const unpinnedUses: Check = {
       // Images (docker://, container:, services:) are unpinned-image's.
       if (uses.kind === 'docker') continue;
       if (uses.refKind === 'sha' || uses.refKind === 'expression') continue;
+      // A ref locked in GitHub's Actions lockfile (.github/workflows/actions.lock) runs the locked commit.
+      if (uses.owner && uses.repo && uses.ref && lockedFor(repo, file, uses.owner, uses.repo, uses.ref)) continue;
       const target = usesTarget(uses);
       if (TAG_REQUIRED.test(target) && uses.kind === 'reusable-workflow') continue;
       const internal = isInternal(repo, uses.owner);

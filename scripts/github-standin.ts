@@ -82,6 +82,38 @@ export interface Standin {
   serveGitRepository(fullName: string, bareDir: string): void;
   /** Writes a stateful repository's objects and refs to a bare repository and returns its path. */
   gitRepository(fullName: string): string;
+  /** Repository settings the remote checks read (Actions permissions, protection, rulesets, environments, security features). */
+  configure(fullName: string, settings: Partial<StandinSettings>): void;
+  /** The global advisory database GET /advisories answers from. */
+  advisories: StandinAdvisory[];
+}
+
+/** Settings of a stateful repository; unset ones take GitHub's defaults for a new repository. */
+export interface StandinSettings {
+  defaultWorkflowPermissions: 'read' | 'write';
+  canApprovePullRequestReviews: boolean;
+  actionsEnabled: boolean;
+  allowedActions: 'all' | 'local_only' | 'selected';
+  /** undefined: the answer leaves the field out. */
+  shaPinningRequired?: boolean;
+  forkPrApproval: 'first_time_contributors_new_to_github' | 'first_time_contributors' | 'all_external_contributors';
+  /** Classic protection per branch; `reviews` undefined means pull request reviews are not required. */
+  protection: Record<string, { reviews?: { count: number; codeOwners: boolean } }>;
+  /** Active rules per branch, as GET /rules/branches/{branch} lists them. */
+  branchRules: Record<string, Array<{ type: 'pull_request'; count: number; codeOwners: boolean } | { type: 'deletion' | 'non_fast_forward' }>>;
+  immutableReleases: boolean;
+  tagRulesets: Array<{ id: number; name: string; enforcement: 'active' | 'evaluate' | 'disabled'; include: string[]; exclude?: string[]; rules: Array<'update' | 'deletion' | 'creation' | 'non_fast_forward'> }>;
+  vulnerabilityAlerts: boolean;
+  privateVulnerabilityReporting: boolean;
+  environments: Record<string, { reviewers?: number; waitTimer?: number; branchPolicy?: { protectedBranches: boolean; customBranchPolicies: boolean } }>;
+}
+
+export interface StandinAdvisory {
+  ghsaId: string;
+  summary: string;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  withdrawn?: boolean;
+  vulnerabilities: Array<{ package: string; range: string; patched: string | null }>;
 }
 
 export interface SeedOptions {
@@ -163,6 +195,7 @@ interface StateRepo {
   hiddenFor: number;
   refs: Map<string, string>;
   pulls: Array<PullSummary & { id: number; user: string; createdAt: string; updatedAt: string }>;
+  settings?: Partial<StandinSettings>;
   createdAt: string;
 }
 
@@ -189,6 +222,7 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
   const gitServed = new Map<string, string>();
   const tokens = new Map<string, TokenInfo>();
   const injections: Array<Injection & { left: number }> = [];
+  const advisories: StandinAdvisory[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -259,7 +293,9 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
     let answer: { status: number; body: unknown; headers?: Record<string, string> };
     try {
       const key = `${params[0]}/${params[1]}`.toLowerCase();
-      answer = state.repos.has(key) || (route.template === '/repos/{owner}/{repo}' && method === 'GET')
+      answer = route.template === '/advisories'
+        ? listAdvisories(advisories, url.searchParams)
+        : state.repos.has(key) || (route.template === '/repos/{owner}/{repo}' && method === 'GET')
         ? handleState(state, who, method, route.template, params, url.searchParams, body as Record<string, unknown> | undefined)
         : method === 'GET'
           ? handle(repos, route.template, params, url.searchParams)
@@ -293,6 +329,9 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
   function validateResponse(template: string, method: string, status: number, body: unknown): void {
     const op = spec.paths[template]![method.toLowerCase()]!;
     const response = op.responses[String(status)];
+    // GitHub answers 404 {"message": "Not Found"} on every repository endpoint when the repository does
+    // not exist or the token cannot see it, documented there or not.
+    if (!response && status === 404 && (body as { message?: unknown } | undefined)?.message === 'Not Found') return;
     if (!response) {
       violations.push(`${method} ${template}: status ${status} is not a documented response`);
       return;
@@ -327,6 +366,12 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
     pushCommit: (fullName, branch, files, message) => pushCommit(state, fullName, branch, files, message),
     serveGitRepository: (fullName, bareDir) => void gitServed.set(fullName.toLowerCase(), bareDir),
     gitRepository: (fullName) => materialize(state, gitRoot, fullName.toLowerCase()),
+    configure: (fullName, settings) => {
+      const repo = state.repos.get(fullName.toLowerCase());
+      if (!repo) throw new Error(`stand-in: no repository ${fullName}`);
+      repo.settings = { ...repo.settings, ...settings };
+    },
+    advisories,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -1008,8 +1053,255 @@ function handleState(state: StandinState, who: TokenInfo, method: string, templa
       return { status: 202, body: repoBody(state, fork, who, true) };
     }
     default:
-      return notFound;
+      return method === 'GET' ? settingsAnswer(state, repo, template, params, query) ?? notFound : notFound;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repository settings, branches, tags, comparisons and advisories (the remote checks' facts).
+
+const SETTING_DEFAULTS = {
+  defaultWorkflowPermissions: 'read',
+  canApprovePullRequestReviews: false,
+  actionsEnabled: true,
+  allowedActions: 'all',
+  forkPrApproval: 'first_time_contributors',
+  protection: {},
+  branchRules: {},
+  immutableReleases: false,
+  tagRulesets: [],
+  vulnerabilityAlerts: false,
+  privateVulnerabilityReporting: false,
+  environments: {},
+} satisfies Omit<StandinSettings, 'shaPinningRequired'>;
+
+function fullCommitBody(repo: StateRepo, sha: string, c: StoredCommit): Record<string, unknown> {
+  const api = `${API}/repos/${repo.owner}/${repo.name}`;
+  return {
+    url: `${api}/commits/${sha}`,
+    sha,
+    node_id: `C_${sha.slice(0, 8)}`,
+    html_url: `http://127.0.0.1/${repo.owner}/${repo.name}/commit/${sha}`,
+    comments_url: `${api}/commits/${sha}/comments`,
+    commit: { url: `${api}/git/commits/${sha}`, author: c.author, committer: c.committer, message: c.message, comment_count: 0, tree: { sha: c.tree, url: `${api}/git/trees/${c.tree}` } },
+    author: null,
+    committer: null,
+    parents: c.parents.map((p) => ({ sha: p, url: `${api}/commits/${p}` })),
+  };
+}
+
+function ancestors(state: StandinState, sha: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [sha];
+  while (queue.length && seen.size < 10_000) {
+    const cur = queue.shift()!;
+    if (seen.has(cur)) continue;
+    seen.add(cur);
+    queue.push(...(state.commits.get(cur)?.parents ?? []));
+  }
+  return seen;
+}
+
+function settingsAnswer(state: StandinState, repo: StateRepo, template: string, params: string[], query: URLSearchParams): Answer | undefined {
+  const set = { ...SETTING_DEFAULTS, ...repo.settings } as StandinSettings;
+  const api = `${API}/repos/${repo.owner}/${repo.name}`;
+  const notFound = (message = 'Not Found'): Answer => ({ status: 404, body: { message, documentation_url: DOCS } });
+  const page = <T>(items: T[]): T[] => {
+    const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
+    const n = Number(query.get('page') ?? 1);
+    return items.slice((n - 1) * perPage, n * perPage);
+  };
+  const protectionBody = (branch: string): Record<string, unknown> => {
+    const p = set.protection[branch];
+    const url = `${api}/branches/${branch}/protection`;
+    return {
+      url,
+      enabled: !!p,
+      ...(p?.reviews
+        ? { required_pull_request_reviews: { url: `${url}/required_pull_request_reviews`, dismiss_stale_reviews: false, require_code_owner_reviews: p.reviews.codeOwners, required_approving_review_count: p.reviews.count, require_last_push_approval: false } }
+        : {}),
+      enforce_admins: { url: `${url}/enforce_admins`, enabled: false },
+      required_linear_history: { enabled: false },
+      allow_force_pushes: { enabled: false },
+      allow_deletions: { enabled: false },
+    };
+  };
+  switch (template) {
+    case '/repos/{owner}/{repo}/actions/permissions/workflow':
+      return { status: 200, body: { default_workflow_permissions: set.defaultWorkflowPermissions, can_approve_pull_request_reviews: set.canApprovePullRequestReviews } };
+    case '/repos/{owner}/{repo}/actions/permissions':
+      return {
+        status: 200,
+        body: {
+          enabled: set.actionsEnabled,
+          ...(set.actionsEnabled ? { allowed_actions: set.allowedActions } : {}),
+          ...(set.allowedActions === 'selected' ? { selected_actions_url: `${api}/actions/permissions/selected-actions` } : {}),
+          ...(set.shaPinningRequired !== undefined ? { sha_pinning_required: set.shaPinningRequired } : {}),
+        },
+      };
+    case '/repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval':
+      return { status: 200, body: { approval_policy: set.forkPrApproval } };
+    case '/repos/{owner}/{repo}/branches': {
+      const heads = [...repo.refs].filter(([r]) => r.startsWith('refs/heads/')).sort(([a], [b]) => (a < b ? -1 : 1));
+      return { status: 200, body: page(heads).map(([r, sha]) => ({ name: r.slice(11), commit: { sha, url: `${api}/commits/${sha}` }, protected: !!set.protection[r.slice(11)] })) };
+    }
+    case '/repos/{owner}/{repo}/branches/{branch}': {
+      const branch = params[2]!;
+      const sha = repo.refs.get(`refs/heads/${branch}`);
+      if (!sha) return notFound('Branch not found');
+      return {
+        status: 200,
+        body: {
+          name: branch,
+          commit: fullCommitBody(repo, sha, state.commits.get(sha)!),
+          _links: { html: `http://127.0.0.1/${repo.owner}/${repo.name}/tree/${branch}`, self: `${api}/branches/${branch}` },
+          protected: !!set.protection[branch] || (set.branchRules[branch]?.length ?? 0) > 0,
+          protection: protectionBody(branch),
+          protection_url: `${api}/branches/${branch}/protection`,
+        },
+      };
+    }
+    case '/repos/{owner}/{repo}/branches/{branch}/protection': {
+      if (!repo.refs.has(`refs/heads/${params[2]}`)) return notFound('Branch not found');
+      if (!set.protection[params[2]!]) return notFound('Branch not protected');
+      return { status: 200, body: protectionBody(params[2]!) };
+    }
+    case '/repos/{owner}/{repo}/rules/branches/{branch}': {
+      const info = { ruleset_source_type: 'Repository', ruleset_source: `${repo.owner}/${repo.name}`, ruleset_id: 42 };
+      const rules = (set.branchRules[params[2]!] ?? []).map((r) =>
+        r.type === 'pull_request'
+          ? { type: 'pull_request', parameters: { dismiss_stale_reviews_on_push: false, require_code_owner_review: r.codeOwners, require_last_push_approval: false, required_approving_review_count: r.count, required_review_thread_resolution: false }, ...info }
+          : { type: r.type, ...info },
+      );
+      return { status: 200, body: page(rules) };
+    }
+    case '/repos/{owner}/{repo}/immutable-releases':
+      return set.immutableReleases ? { status: 200, body: { enabled: true, enforced_by_owner: false } } : notFound('Immutable releases are not enabled for this repository');
+    case '/repos/{owner}/{repo}/rulesets':
+    case '/repos/{owner}/{repo}/rulesets/{ruleset_id}': {
+      const body = (r: StandinSettings['tagRulesets'][number], full: boolean) => ({
+        id: r.id,
+        name: r.name,
+        target: 'tag',
+        source_type: 'Repository',
+        source: `${repo.owner}/${repo.name}`,
+        enforcement: r.enforcement,
+        node_id: `RRS_${r.id}`,
+        _links: { self: { href: `${api}/rulesets/${r.id}` }, html: { href: `http://127.0.0.1/${repo.owner}/${repo.name}/rules/${r.id}` } },
+        ...(full ? { conditions: { ref_name: { include: r.include, exclude: r.exclude ?? [] } }, rules: r.rules.map((type) => ({ type })), bypass_actors: [], current_user_can_bypass: 'never' } : {}),
+        created_at: STANDIN_DATE,
+        updated_at: STANDIN_DATE,
+      });
+      if (template.endsWith('{ruleset_id}')) {
+        const r = set.tagRulesets.find((x) => x.id === Number(params[2]));
+        return r ? { status: 200, body: body(r, true) } : notFound();
+      }
+      const targets = query.get('targets');
+      return { status: 200, body: page(set.tagRulesets.filter(() => !targets || targets.split(',').includes('tag')).map((r) => body(r, false))) };
+    }
+    case '/repos/{owner}/{repo}/vulnerability-alerts':
+      return set.vulnerabilityAlerts ? { status: 204, body: undefined } : notFound('Vulnerability alerts are disabled.');
+    case '/repos/{owner}/{repo}/private-vulnerability-reporting':
+      return { status: 200, body: { enabled: set.privateVulnerabilityReporting } };
+    case '/repos/{owner}/{repo}/environments/{environment_name}': {
+      const name = Object.keys(set.environments).find((n) => n.toLowerCase() === params[2]!.toLowerCase());
+      if (!name) return notFound();
+      const e = set.environments[name]!;
+      const rules: unknown[] = [];
+      if (e.waitTimer) rules.push({ id: 1, node_id: 'GA_1', type: 'wait_timer', wait_timer: e.waitTimer });
+      if (e.reviewers) {
+        rules.push({ id: 2, node_id: 'GA_2', type: 'required_reviewers', prevent_self_review: false, reviewers: Array.from({ length: e.reviewers }, (_x, i) => ({ type: 'User', reviewer: userBody(`reviewer${i + 1}`) })) });
+      }
+      if (e.branchPolicy) rules.push({ id: 3, node_id: 'GA_3', type: 'branch_policy' });
+      return {
+        status: 200,
+        body: {
+          id: 7,
+          node_id: `EN_${name}`,
+          name,
+          url: `${api}/environments/${encodeURIComponent(name)}`,
+          html_url: `http://127.0.0.1/${repo.owner}/${repo.name}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+          created_at: STANDIN_DATE,
+          updated_at: STANDIN_DATE,
+          protection_rules: rules,
+          deployment_branch_policy: e.branchPolicy ? { protected_branches: e.branchPolicy.protectedBranches, custom_branch_policies: e.branchPolicy.customBranchPolicies } : null,
+        },
+      };
+    }
+    case '/repos/{owner}/{repo}/tags': {
+      const tags = [...repo.refs].filter(([r]) => r.startsWith('refs/tags/')).sort(([a], [b]) => (a < b ? 1 : -1));
+      return {
+        status: 200,
+        body: page(tags).map(([r, sha]) => ({ name: r.slice(10), node_id: `T_${sha.slice(0, 8)}`, commit: { sha, url: `${api}/commits/${sha}` }, zipball_url: `${api}/zipball/${r.slice(10)}`, tarball_url: `${api}/tarball/${r.slice(10)}` })),
+      };
+    }
+    case '/repos/{owner}/{repo}/compare/{basehead}': {
+      const m = /^(.+?)\.\.\.(.+)$/.exec(params[2]!);
+      if (!m) return notFound();
+      const resolve = (ref: string): string | undefined => repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? (state.commits.has(ref) ? ref : undefined);
+      const base = resolve(m[1]!);
+      const head = resolve(m[2]!);
+      if (!base || !head) return notFound();
+      const baseSet = ancestors(state, base);
+      const headSet = ancestors(state, head);
+      const ahead = [...headSet].filter((c) => !baseSet.has(c));
+      const behind = [...baseSet].filter((c) => !headSet.has(c));
+      const status = base === head ? 'identical' : ahead.length === 0 ? 'behind' : behind.length === 0 ? 'ahead' : 'diverged';
+      const mergeBase = [...headSet].find((c) => baseSet.has(c)) ?? base;
+      return {
+        status: 200,
+        body: {
+          url: `${api}/compare/${params[2]}`,
+          html_url: `http://127.0.0.1/${repo.owner}/${repo.name}/compare/${params[2]}`,
+          permalink_url: `http://127.0.0.1/${repo.owner}/${repo.name}/compare/${base}...${head}`,
+          diff_url: `http://127.0.0.1/${repo.owner}/${repo.name}/compare/${params[2]}.diff`,
+          patch_url: `http://127.0.0.1/${repo.owner}/${repo.name}/compare/${params[2]}.patch`,
+          base_commit: fullCommitBody(repo, base, state.commits.get(base)!),
+          merge_base_commit: fullCommitBody(repo, mergeBase, state.commits.get(mergeBase)!),
+          status,
+          ahead_by: ahead.length,
+          behind_by: behind.length,
+          total_commits: ahead.length,
+          commits: ahead.slice(0, Math.min(250, Number(query.get('per_page') ?? 250))).map((c) => fullCommitBody(repo, c, state.commits.get(c)!)),
+          files: [],
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function listAdvisories(advisories: StandinAdvisory[], query: URLSearchParams): Answer {
+  const ecosystem = query.get('ecosystem');
+  const affects = query.get('affects')?.toLowerCase().split(',');
+  const list = advisories.filter((a) => a.vulnerabilities.some((v) => (!ecosystem || ecosystem === 'actions') && (!affects || affects.includes(v.package.toLowerCase()))));
+  return {
+    status: 200,
+    body: list.map((a) => ({
+      ghsa_id: a.ghsaId,
+      cve_id: null,
+      url: `${API}/advisories/${a.ghsaId}`,
+      html_url: `http://127.0.0.1/advisories/${a.ghsaId}`,
+      repository_advisory_url: null,
+      summary: a.summary,
+      description: a.summary,
+      type: 'reviewed',
+      severity: a.severity,
+      source_code_location: null,
+      identifiers: [{ type: 'GHSA', value: a.ghsaId }],
+      references: [],
+      published_at: STANDIN_DATE,
+      updated_at: STANDIN_DATE,
+      github_reviewed_at: STANDIN_DATE,
+      nvd_published_at: null,
+      withdrawn_at: a.withdrawn ? STANDIN_DATE : null,
+      vulnerabilities: a.vulnerabilities.map((v) => ({ package: { ecosystem: 'actions', name: v.package }, vulnerable_version_range: v.range, first_patched_version: v.patched, vulnerable_functions: null })),
+      cvss: null,
+      cwes: [],
+      credits: [],
+    })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -45,6 +45,19 @@ import { longLivedPublishToken } from '../checks/long-lived-publish-token.js';
 import { cachePoisoning } from '../checks/cache-poisoning.js';
 import { artifactPoisoning } from '../checks/artifact-poisoning.js';
 import { agenticPromptInjection } from '../checks/agentic-prompt-injection.js';
+import { defaultTokenWrite } from '../checks/default-token-write.js';
+import { actionsCanApprovePrs } from '../checks/actions-can-approve-prs.js';
+import { shaPinningNotRequired } from '../checks/sha-pinning-not-required.js';
+import { forkPrApprovalWeak } from '../checks/fork-pr-approval-weak.js';
+import { branchUnprotected } from '../checks/branch-unprotected.js';
+import { workflowChangesUnreviewed } from '../checks/workflow-changes-unreviewed.js';
+import { releasesMutable } from '../checks/releases-mutable.js';
+import { environmentUnprotected } from '../checks/environment-unprotected.js';
+import { impostorCommit } from '../checks/impostor-commit.js';
+import { refVersionMismatch } from '../checks/ref-version-mismatch.js';
+import { knownVulnerableAction } from '../checks/known-vulnerable-action.js';
+import { noVulnerabilityAlerts } from '../checks/no-vulnerability-alerts.js';
+import { noPrivateVulnerabilityReporting } from '../checks/no-private-vulnerability-reporting.js';
 import type { Check } from './check.js';
 
 export const CHECKS: readonly Check[] = [
@@ -94,6 +107,19 @@ export const CHECKS: readonly Check[] = [
   cachePoisoning,
   artifactPoisoning,
   agenticPromptInjection,
+  defaultTokenWrite,
+  actionsCanApprovePrs,
+  shaPinningNotRequired,
+  forkPrApprovalWeak,
+  branchUnprotected,
+  workflowChangesUnreviewed,
+  releasesMutable,
+  environmentUnprotected,
+  impostorCommit,
+  refVersionMismatch,
+  knownVulnerableAction,
+  noVulnerabilityAlerts,
+  noPrivateVulnerabilityReporting,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -5,6 +5,7 @@
  */
 import type { PipewardenConfig } from '../config/config.js';
 import type { ResolveResult } from '../github/resolve.js';
+import type { RemoteFacts } from '../github/settings.js';
 import type { GoVerifyResult } from '../loader/go-verify.js';
 
 export interface AuditSettings {
@@ -22,6 +23,8 @@ export interface AuditEnv {
   readonly settings: AuditSettings;
   /** The repository's .pipewarden.yml, when it has one (the expired-suppression check reads it). */
   readonly config?: PipewardenConfig;
+  /** Repository settings and other GitHub facts no file shows; absent without a token or with --offline (remote checks then say nothing). */
+  readonly remote?: RemoteFacts;
 }
 
 export function defaultEnv(overrides: Partial<AuditEnv> = {}): AuditEnv {

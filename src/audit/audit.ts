@@ -8,6 +8,8 @@ import { usesSites } from '../analysis/facts.js';
 import { Memo } from '../analysis/memo.js';
 import { credentialMap } from '../analysis/secrets.js';
 import { resolutionKey, type Resolver, type ResolveResult } from '../github/resolve.js';
+import type { RemoteFacts, RemoteGatherer } from '../github/settings.js';
+import { wantedRemoteFacts } from '../analysis/remote.js';
 import type { PipewardenConfig } from '../config/config.js';
 import { discover, type DiscoveredRepo } from '../loader/discover.js';
 import { goModVerify } from '../loader/go-verify.js';
@@ -37,6 +39,8 @@ export interface AuditOptions extends RunOptions {
   baseline?: ReadonlySet<string>;
   /** Told as the GitHub look-ups and the checks proceed (the interactive view's progress screen). */
   onProgress?: (p: AuditProgress) => void;
+  /** Remote facts for the remote checks: gathered already, or a gatherer (kept for the run) that asks for what this model needs. */
+  remote?: RemoteFacts | RemoteGatherer;
 }
 
 export type AuditProgress = { phase: 'lookups'; done: number; total: number } | { phase: 'checks'; done: number; total: number };
@@ -70,6 +74,7 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
     ...(goVerify ? { goVerify } : {}),
     settings: opts.owner ? { owner: opts.owner } : {},
     ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.remote ? { remote: 'gather' in opts.remote ? await opts.remote.gather(wantedRemoteFacts(model)) : opts.remote } : {}),
   });
   const checks = opts.config?.disabled.size ? opts.checks.filter((c) => !opts.config!.disabled.has(c.meta.id)) : opts.checks;
   opts.onProgress?.({ phase: 'checks', done: 0, total: checks.length });

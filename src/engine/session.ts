@@ -17,6 +17,7 @@ import { fixDiff } from '../fix/preview.js';
 import { suppressionEdit, type SuppressRequest } from '../fix/suppress.js';
 import { dirtyFiles, UnsafeWriteError, writeAtomically } from '../fix/write.js';
 import type { Resolver } from '../github/resolve.js';
+import type { RemoteFacts, RemoteGatherer } from '../github/settings.js';
 import { discover, type DiscoveredRepo } from '../loader/discover.js';
 import type { AuditError, Finding, RepoIdentity } from '../types.js';
 
@@ -40,6 +41,8 @@ export interface SessionOptions {
   configFile?: string;
   /** --baseline FILE. */
   baselineFile?: string;
+  /** Repository settings for the remote checks (gathered once per run, on first audit). */
+  remote?: RemoteFacts | RemoteGatherer;
   onProgress?: (p: Progress) => void;
 }
 
@@ -201,6 +204,7 @@ export class RepoSession {
       ...(o.go ? { go: true } : {}),
       ...(o.now ? { now: o.now } : {}),
       ...(o.resolver ? { resolver: o.resolver } : {}),
+      ...(o.remote ? { remote: o.remote } : {}),
       onProgress: (p: Progress) => this.progress(p),
     };
   }

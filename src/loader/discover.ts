@@ -24,7 +24,8 @@ export type FileKind =
   | 'go-mod'
   | 'go-sum'
   | 'vendor-modules'
-  | 'pipewarden-config';
+  | 'pipewarden-config'
+  | 'actions-lock';
 
 export interface RepoFile {
   /** Repository-relative, forward slashes. */
@@ -67,6 +68,7 @@ const CODEOWNERS = /^(?:|\.github\/|docs\/)CODEOWNERS$/;
 export function classify(rel: string): FileKind | undefined {
   const base = rel.slice(rel.lastIndexOf('/') + 1);
   if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)) return 'workflow';
+  if (rel === '.github/workflows/actions.lock') return 'actions-lock';
   if (base === 'action.yml' || base === 'action.yaml') return 'action';
   if (rel === '.github/dependabot.yml' || rel === '.github/dependabot.yaml') return 'dependabot';
   if (RENOVATE_NAMES.has(rel)) return 'renovate';

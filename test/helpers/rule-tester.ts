@@ -10,6 +10,7 @@ import { auditDirectory } from '../../src/audit/audit.js';
 import type { Check } from '../../src/check.js';
 import { planFixes } from '../../src/fix/engine.js';
 import { Resolver } from '../../src/github/resolve.js';
+import type { RemoteFacts } from '../../src/github/settings.js';
 import { discover } from '../../src/loader/discover.js';
 import type { Finding } from '../../src/types.js';
 import { makeRepo } from './repo.js';
@@ -24,6 +25,8 @@ export interface TesterCase {
   owner?: string;
   /** Pins the resolver knows, as `owner/repo@ref` -> commit and version (no network). */
   pins?: Record<string, { sha: string; version: string }>;
+  /** Remote facts (repository settings and look-ups) the remote checks read, injected without a network. */
+  remote?: RemoteFacts;
 }
 
 export interface InvalidCase extends TesterCase {
@@ -65,6 +68,7 @@ function options(check: Check, c: TesterCase) {
     identity: { owner, name },
     ...(c.now ? { now: new Date(c.now) } : {}),
     ...(c.owner ? { owner: c.owner } : {}),
+    ...(c.remote ? { remote: c.remote } : {}),
     ...(c.pins ? { resolver: new Resolver(undefined, { version: 1, entries }, { offline: true }) } : {}),
   };
 }

@@ -40,6 +40,19 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
     if (fixing || interactive || config.format === 'json' || config.format === 'html' || config.exportPins) {
       pins = await openPins({ offline: config.offline || !fixing, ...pick(config, ['token', 'githubUrl', 'exportPins', 'importPins']) }, io.env);
     }
+    // Remote checks read settings no file shows; they need a token and the network, and say so once when skipped.
+    let remote: import('../../github/settings.js').RemoteGatherer | undefined;
+    if (config.offline) io.stderr('pipewarden: remote checks skipped: --offline\n');
+    else if (!target.identity) io.stderr('pipewarden: remote checks skipped: the GitHub repository is not known (--repo owner/name)\n');
+    else {
+      const { createClient, findToken } = await import('../../github/client.js');
+      const token = await findToken(config.token, io.env);
+      if (!token) io.stderr('pipewarden: remote checks skipped: no GitHub token (--token, GH_TOKEN, GITHUB_TOKEN or gh auth login)\n');
+      else {
+        const { RemoteGatherer } = await import('../../github/settings.js');
+        remote = new RemoteGatherer(createClient({ token, ...(config.githubUrl ? { githubUrl: config.githubUrl } : {}) }), { owner: target.identity.owner, repo: target.identity.name }, pins && fixing ? { resolver: pins.resolver } : {});
+      }
+    }
     const { RepoSession, SessionError } = await import('../../engine/session.js');
     let session: RepoSession;
     try {
@@ -53,6 +66,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
         ...(pins ? { resolver: pins.resolver } : {}),
         ...(config.config ? { configFile: config.config } : {}),
         ...(config.baseline ? { baselineFile: config.baseline } : {}),
+        ...(remote ? { remote } : {}),
       });
       if (interactive) {
         const { runInteractive } = await import('./interactive.js');
@@ -75,6 +89,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
         else if (config.dryRun) io.stdout(fixed.patch);
         io.stderr(fixSummary(fixed));
       }
+      if (remote?.networkFailure) io.stderr(`pipewarden: remote checks stopped: ${remote.networkFailure}\n`);
       if (pins?.resolver.networkFailure) io.stderr(`pipewarden: GitHub look-ups stopped: ${pins.resolver.networkFailure}; the rest of the run went on offline\n`);
       const audit = session.current && fixed?.written ? session.current : await session.audit();
       const report = audit.report;
