@@ -71,7 +71,7 @@ describe('pipewarden CLI', () => {
     expect(new Set(doc.findings.map((f: { check: string }) => f.check))).toEqual(new Set(['unpinned-uses']));
   });
 
-  it('clones a git URL shallowly at a ref, with hooks off, takes the identity from the URL, and removes the clone', async () => {
+  it('clones a git URL shallowly at a ref, with hooks off, takes the identity from --repo (a file:// path invents none), and removes the clone', async () => {
     const bare = await bareRemote();
     // A global hook that would leave a marker if git ran hooks during the clone.
     const home = await tempDir();
@@ -82,11 +82,12 @@ describe('pipewarden CLI', () => {
     await chmod(path.join(hooks, 'post-checkout'), 0o755);
     await writeFile(path.join(home, '.gitconfig'), `[core]\n\thooksPath = ${hooks}\n`);
     const keep = path.join(await tempDir(), 'clone');
-    const run = await pipewarden([`file://${bare}`, '--ref', 'v1.0.0', '--keep-clone', keep, '--format', 'json', '--fail-on', 'none'], { HOME: home });
+    const run = await pipewarden([`file://${bare}`, '--ref', 'v1.0.0', '--keep-clone', keep, '--repo', 'gappy-org/gappy', '--format', 'json', '--fail-on', 'none'], { HOME: home });
     // Nothing but the one note that the remote checks need a token.
     expect(run.stderr).toBe('pipewarden: remote checks skipped: no GitHub token (--token, GH_TOKEN, GITHUB_TOKEN or gh auth login)');
     const doc = JSON.parse(run.stdout);
     expect(doc.repository).toBe('gappy-org/gappy');
+    expect(doc.repositorySource).toBe('--repo');
     expect(doc.findings.filter((f: { check: string }) => f.check === 'mutable-internal-ref')).toHaveLength(2);
     await expect(stat(marker)).rejects.toThrow();
     const shallow = await git(keep, 'rev-parse', '--is-shallow-repository');
@@ -95,6 +96,9 @@ describe('pipewarden CLI', () => {
     const tmp = await tempDir();
     const again = await pipewarden([`file://${bare}`, '--fail-on', 'none'], { HOME: home, TMPDIR: tmp });
     expect(again.exitCode).toBe(0);
+    // No identity from a file:// path: the report says so, and what changes without it.
+    expect(again.stderr).toContain("the repository's GitHub identity is not known (no --repo, no GitHub origin remote): references to its own actions are judged as third-party ones; pass --repo owner/name");
+    expect(again.stdout).toMatch(/^pipewarden: file:\/\//);
     expect(await readdir(tmp)).toEqual([]);
   });
 
@@ -134,6 +138,32 @@ describe('pipewarden CLI', () => {
     const run = await pipewarden([ROOT, '--repo', 'pipewarden/pipewarden', '--exclude', 'examples,test/fixtures', '--fail-on', 'medium']);
     expect(run.stdout).toContain('3 workflows');
     expect(run.exitCode).toBe(0);
+  });
+
+  it('polish: help per command, JSON for checks and explain, clear errors for missing values, --fix=x, -o into a missing directory, --exclude that matches nothing, ambiguous targets', async () => {
+    const help = await pipewarden(['help', 'secrets']);
+    expect(help.stdout).toContain('pipewarden secrets [target]');
+    expect((await pipewarden(['help', 'nope'])).exitCode).toBe(2);
+    const checks = JSON.parse((await pipewarden(['checks', '--format', 'json'])).stdout);
+    expect(checks.find((c: { id: string }) => c.id === 'template-injection')).toMatchObject({ area: 'injection', fixable: true });
+    expect(JSON.parse((await pipewarden(['explain', 'persist-credentials', '--format', 'json'])).stdout).title).toBe('actions/checkout leaves the token in .git/config');
+    const missing = await pipewarden([GAPPY, '--fail-on']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('--fail-on needs a value');
+    const fixValue = await pipewarden([GAPPY, '--fix=safe']);
+    expect(fixValue.exitCode).toBe(2);
+    expect(fixValue.stderr).toContain('--fix=safe: --fix takes no value except --fix=all');
+    const out = await pipewarden([GAPPY, '-o', '/nonexistent-dir/x/report.txt', '--fail-on', 'none']);
+    expect(out.exitCode).toBe(3);
+    expect(out.stderr).toContain('cannot write /nonexistent-dir/x/report.txt: the directory /nonexistent-dir/x does not exist');
+    const exclude = await pipewarden([GAPPY, '--exclude', 'no/such/dir', '--fail-on', 'none', '--repo', 'gappy-org/gappy']);
+    expect(exclude.stderr).toContain('--exclude no/such/dir matches nothing');
+    const cwd = await tempDir();
+    const ambiguous = await execa('node', [BIN, 'repos/grafana_loki', '--offline'], { cwd, reject: false, env: { CI: 'true' } });
+    expect(ambiguous.stderr).toContain('--offline makes no network requests, so repos/grafana_loki cannot be cloned from GitHub');
+    const stand = await execa('node', [BIN, 'repos/grafana_loki', '--github-url', 'http://127.0.0.1:1'], { cwd, reject: false, env: { CI: 'true', GH_TOKEN: '' } });
+    expect(stand.stderr).toContain('repos/grafana_loki is not a directory here, so it is read as the GitHub repository repos/grafana_loki (cloning http://127.0.0.1:1/repos/grafana_loki.git)');
+    expect(stand.exitCode).toBe(3);
   });
 
   it('--version and --help', async () => {

@@ -25,6 +25,7 @@ export interface AuditOptions extends RunOptions {
   identity?: RepoIdentity;
   now?: Date;
   label?: string;
+  identitySource?: string;
   /** Repository-relative paths not to audit. */
   exclude?: string[];
   /** Resolves action references to commit SHAs for the pinning fixes. */
@@ -101,6 +102,8 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
     report: {
       target: opts.label ?? discovered.root,
       ...(opts.identity ? { identity: opts.identity } : {}),
+      ...(opts.identitySource ? { identitySource: opts.identitySource } : {}),
+      paths: discovered.files.map((f) => f.path),
       findings,
       suppressed,
       unusedSuppressions,

@@ -7,6 +7,10 @@ import { SEVERITIES, type AuditError, type Finding, type Severity } from '../typ
 export interface AuditReport {
   target: string;
   identity?: RepoIdentity;
+  /** Where the identity came from: the target, the origin remote, or --repo. */
+  identitySource?: string;
+  /** Repository-relative paths of the files read (SARIF anchors findings about absent files to one of them). */
+  paths: string[];
   /** Findings that count (baseline ones included, marked). */
   findings: Finding[];
   /** Findings a config entry or inline comment accepted, each with its `suppression`. */

@@ -31,6 +31,8 @@ export interface SessionOptions {
   checks: readonly Check[];
   label?: string;
   identity?: RepoIdentity;
+  /** Where the identity came from (target, origin remote, --repo), for the report header. */
+  identitySource?: string;
   /** Repository-relative paths not to audit (on top of the config's `exclude:`). */
   exclude?: string[];
   owner?: string;
@@ -200,6 +202,7 @@ export class RepoSession {
       ...(this.baseline ? { baseline: this.baseline } : {}),
       ...(o.identity ? { identity: o.identity } : {}),
       ...(o.label ? { label: o.label } : {}),
+      ...(o.identitySource ? { identitySource: o.identitySource } : {}),
       ...(o.owner ? { owner: o.owner } : {}),
       ...(o.go ? { go: true } : {}),
       ...(o.now ? { now: o.now } : {}),

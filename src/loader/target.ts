@@ -16,6 +16,10 @@ export interface ResolvedTarget {
   identity?: RepoIdentity;
   /** Cloned for this run (there is no working tree of the user's to write fixes to). */
   remote: boolean;
+  /** Where the identity came from, for the report header. */
+  identitySource?: 'target' | 'origin remote' | '--repo';
+  /** How an ambiguous target was read (`repos/loki` is not a directory here, so it was taken as owner/repo). */
+  interpretation?: string;
   cleanup(): Promise<void>;
 }
 
@@ -28,6 +32,8 @@ export interface TargetOptions {
   /** Web base for `owner/repo` targets (GitHub Enterprise Server or a test stand-in). */
   gitBase?: string;
   token?: string;
+  /** Told, before anything is cloned, how the target was read. */
+  onNote?: (note: string) => void;
 }
 
 const OWNER_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -37,25 +43,35 @@ export async function resolveTarget(target: string, opts: TargetOptions): Promis
   if (opts.repo && !explicit) throw new TargetError(`--repo must be owner/name, got "${opts.repo}"`);
   const local = await isDirectory(target);
   if (local) {
-    const identity = explicit ?? (await originIdentity(target));
-    return { dir: path.resolve(target), label: target, ...(identity ? { identity } : {}), remote: false, cleanup: async () => {} };
+    const origin = explicit ? undefined : await originIdentity(target);
+    const identity = explicit ?? origin;
+    const source = explicit ? '--repo' : origin ? 'origin remote' : undefined;
+    return { dir: path.resolve(target), label: target, ...(identity ? { identity } : {}), ...(source ? { identitySource: source } : {}), remote: false, cleanup: async () => {} };
   }
+  let interpretation: string | undefined;
   let url: string;
   if (/^(?:https?|file):\/\//.test(target) || /^[\w.-]+@[\w.-]+:/.test(target)) url = target;
-  else if (OWNER_REPO.test(target)) url = `${(opts.gitBase ?? 'https://github.com').replace(/\/+$/, '')}/${target}.git`;
+  else if (OWNER_REPO.test(target)) {
+    url = `${(opts.gitBase ?? 'https://github.com').replace(/\/+$/, '')}/${target}.git`;
+    interpretation = `${target} is not a directory here, so it is read as the GitHub repository ${target} (cloning ${url})`;
+  }
   else throw new TargetError(`target "${target}" is neither a directory, owner/repo, nor a git URL`);
-  const identity = explicit ?? identityFromUrl(url);
+  // A file:// path says nothing about where the repository lives on GitHub: no identity is invented from it.
+  const fromUrl = /^file:\/\//.test(url) ? undefined : identityFromUrl(url);
+  const identity = explicit ?? fromUrl;
+  const identitySource = explicit ? ('--repo' as const) : fromUrl ? ('target' as const) : undefined;
   const dir = opts.keepClone ? path.resolve(opts.keepClone) : await mkdtemp(path.join(os.tmpdir(), 'pipewarden-clone-'));
   const cleanup = async (): Promise<void> => {
     if (!opts.keepClone) await rm(dir, { recursive: true, force: true });
   };
+  if (interpretation) opts.onNote?.(interpretation);
   try {
     await clone(url, dir, opts);
   } catch (err) {
     await cleanup();
     throw err;
   }
-  return { dir, label: target, ...(identity ? { identity } : {}), remote: true, cleanup };
+  return { dir, label: target, ...(identity ? { identity } : {}), ...(identitySource ? { identitySource } : {}), ...(interpretation ? { interpretation } : {}), remote: true, cleanup };
 }
 
 async function clone(url: string, dir: string, opts: TargetOptions): Promise<void> {

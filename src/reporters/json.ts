@@ -7,6 +7,7 @@ export function renderJson(report: AuditReport): string {
     tool: { name: 'pipewarden', version: VERSION },
     target: report.target,
     ...(report.identity ? { repository: `${report.identity.owner}/${report.identity.name}` } : {}),
+    ...(report.identitySource ? { repositorySource: report.identitySource } : {}),
     findings: report.findings,
     suppressed: report.suppressed,
     unusedSuppressions: report.unusedSuppressions,

@@ -1,6 +1,6 @@
 /** SARIF 2.1.0 for GitHub code scanning: one rule per check, repository-relative URIs, 1-based regions. */
 import type { AuditReport } from '../audit/report.js';
-import type { Severity } from '../types.js';
+import type { Finding, Severity } from '../types.js';
 import { VERSION } from '../version.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
@@ -34,12 +34,17 @@ export function renderSarif(report: AuditReport): string {
   });
   const baselined = report.findings.some((x) => x.baseline);
   // Suppressed findings are reported as suppressed results, not dropped, so code scanning shows who accepted what.
+  // Code scanning only shows alerts on files that exist: a finding about a missing file (no
+  // SECURITY.md, no dependency-review workflow) is anchored at the first line of a file that does.
+  const present = new Set(report.paths);
+  const anchor = report.paths.find((p) => p.startsWith('.github/workflows/')) ?? report.paths[0];
+  const placed = (f: Finding) => (present.has(f.file) || !anchor ? f : { ...f, file: anchor, line: 1, column: 1, endLine: 1, endColumn: 1 });
   const results = [...report.findings, ...report.suppressed].map((f) => ({
     ruleId: f.check,
     ...(index.has(f.check) ? { ruleIndex: index.get(f.check) } : {}),
     level: LEVEL[f.severity],
-    message: { text: `${f.message}. ${f.remediation}` },
-    locations: [location(f)],
+    message: { text: `${present.has(f.file) || !anchor ? '' : `(${f.file} does not exist) `}${f.message}. ${f.remediation}` },
+    locations: [location(placed(f))],
     ...(f.related?.length ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...location(r), message: { text: r.note } })) } : {}),
     partialFingerprints: { 'pipewarden/v1': f.fingerprint },
     ...(f.suppression ? { suppressions: [{ kind: f.suppression.kind, justification: f.suppression.justification, location: { physicalLocation: { artifactLocation: { uri: encodeURI(f.suppression.source.replace(/:\d+$/, '')), uriBaseId: '%SRCROOT%' }, region: { startLine: Number(/:(\d+)$/.exec(f.suppression.source)?.[1] ?? 1) } } } }] } : {}),

@@ -33,7 +33,7 @@ export function renderText(report: AuditReport, color: boolean, opts: TextOption
   const counts = countBySeverity(live);
   const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => paint(SEVERITY_STYLE[s], `${counts[s]} ${s}`));
   const fixable = live.filter((f) => f.fixable).length;
-  const where = report.identity ? `${report.identity.owner}/${report.identity.name}` : report.target;
+  const where = report.identity ? `${report.identity.owner}/${report.identity.name}${report.identitySource ? ` (from the ${report.identitySource === '--repo' ? '--repo option' : report.identitySource})` : ''}` : report.target;
   push(
     `${paint('bold', `pipewarden: ${where}`)}  ` +
       `${live.length === 0 ? 'no findings' : `${live.length} finding${live.length === 1 ? '' : 's'}: ${parts.join(', ')}`}` +

@@ -7,6 +7,7 @@ import type { FixResult, RepoSession } from '../../engine/session.js';
 import type { Finding } from '../../types.js';
 import { exitCode } from '../exit-code.js';
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { EXIT, usage, type Io } from '../io.js';
 import type { CliConfig } from '../options.js';
 import { emit, OutputError, render } from '../output.js';
@@ -25,6 +26,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
       ...(config.keepClone ? { keepClone: config.keepClone } : {}),
       ...(config.repo ? { repo: config.repo } : {}),
       ...(config.githubUrl ? { gitBase: config.githubUrl } : {}),
+      onNote: (note) => io.stderr(`pipewarden: ${note}\n`),
     });
   } catch (err) {
     if (err instanceof TargetError) {
@@ -41,6 +43,12 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
       pins = await openPins({ offline: config.offline || !fixing, ...pick(config, ['token', 'githubUrl', 'exportPins', 'importPins']) }, io.env);
     }
     // Remote checks read settings no file shows; they need a token and the network, and say so once when skipped.
+    for (const e of config.exclude) {
+      if (!(await stat(path.join(target.dir, e)).catch(() => undefined))) io.stderr(`pipewarden: --exclude ${e} matches nothing in ${target.label}\n`);
+    }
+    if (!target.identity) {
+      io.stderr('pipewarden: the repository\'s GitHub identity is not known (no --repo, no GitHub origin remote): references to its own actions are judged as third-party ones; pass --repo owner/name\n');
+    }
     let remote: import('../../github/settings.js').RemoteGatherer | undefined;
     if (config.offline) io.stderr('pipewarden: remote checks skipped: --offline\n');
     else if (!target.identity) io.stderr('pipewarden: remote checks skipped: the GitHub repository is not known (--repo owner/name)\n');
@@ -59,6 +67,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
       session = await RepoSession.open(target.dir, {
         checks,
         label: target.label,
+        ...(target.identitySource ? { identitySource: target.identitySource } : {}),
         ...(target.identity ? { identity: target.identity } : {}),
         exclude: config.exclude,
         ...(config.owner ? { owner: config.owner } : {}),
