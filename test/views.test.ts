@@ -125,6 +125,29 @@ describe('interactive view screens', () => {
     expect(g).toContain('none: this check has no automatic fix for this finding');
   });
 
+  it('detail: the checks a finding stands for (also) and its related locations; search finds a finding by a check folded into it', async () => {
+    const dir = await makeRepo({
+      '.github/workflows/caller.yml': yaml('on: pull_request_target', 'permissions: {}', 'jobs:', '  call:', '    uses: ./.github/workflows/reusable.yml', '    secrets: inherit'),
+      '.github/workflows/reusable.yml': yaml('on: workflow_call', 'permissions: {}', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:', '      - run: npm test', '        env:', '          CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}'),
+    });
+    const ui = mount(await openSession(dir));
+    await waitForFrame(ui.lastFrame, has('Repository'));
+    await ui.press('2', has('of 10 findings'));
+    await ui.press('/', has('search: '));
+    const s = await ui.press('secrets-outside-environment', has('search "secrets-outside-environment"'));
+    expect(s).toContain('1 of 10 findings');
+    expect(cursorLine(s)).toMatch(/HIGH\s+secrets-in-untrusted-\s+\.github\/workflows\/reusable\.yml:9/);
+    await ui.press(KEYS.enter, (x) => !x.includes('search: '));
+    const f = await ui.press(KEYS.enter, has('Why it matters'));
+    expect(f).toContain('HIGH     secrets-in-untrusted-trigger  .github/workflows/reusable.yml:9:26');
+    expect(f).toContain('job `build` reads `CODECOV_TOKEN` in a workflow run by pull_request_target (via .github/workflows/caller.yml)');
+    expect(f.split('\n')).toContain('also reported as secrets-outside-environment: the same span, for the same cause; this finding stands for it');
+    // The last row is below the fold: G scrolls to the end.
+    const end = await ui.press('G', has('caller.yml:5:11'));
+    const lines = end.split('\n');
+    expect(lines[lines.indexOf('Related') + 1]).toBe('  .github/workflows/caller.yml:5:11  calls this workflow from a workflow run by pull_request_target');
+  });
+
   it('credentials: the map as a table, untrusted triggers marked, enter shows the job\'s findings', async () => {
     const ui = mount(await openSession(await tuiRepo()));
     await waitForFrame(ui.lastFrame, has('Repository'));

@@ -158,7 +158,8 @@ export function subjectKey(f: Finding): string {
 const searchText = new WeakMap<Finding, string>();
 function haystack(f: Finding): string {
   let s = searchText.get(f);
-  if (s === undefined) searchText.set(f, (s = `${f.message}\n${f.file}:${f.line}\n${f.check}\n${f.group ?? ''}`.toLowerCase()));
+  // `also`: a search for a check folded into this finding finds the finding that stands for it.
+  if (s === undefined) searchText.set(f, (s = `${f.message}\n${f.file}:${f.line}\n${f.check}\n${f.group ?? ''}\n${f.also?.join('\n') ?? ''}`.toLowerCase()));
   return s;
 }
 
