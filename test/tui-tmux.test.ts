@@ -70,9 +70,9 @@ describe.skipIf(!!skipReason)('the built binary in tmux', () => {
     const t = await start(await copy(), 'TERM=xterm-256color');
     let s = await t.waitFor('Fix first');
     expect(s).toContain('[1 Overview]');
-    expect(s).toContain('critical 1  high 2  medium 9  low 1  info 2');
+    expect(s).toContain('critical 1  high 1  medium 10  low 2  info 2');
     t.send('2');
-    s = await t.waitFor('15 of 15 findings');
+    s = await t.waitFor('16 of 16 findings');
     expect(s).toMatch(/› \+ CRITICAL template-injection/);
     t.send('j');
     s = await t.waitFor(/› {3}HIGH/);

@@ -37,10 +37,10 @@ describe('interactive view screens', () => {
   it('overview: counts per severity and area, fixable safe/unsafe, suppressions, fix first and the widest fix', async () => {
     const ui = mount(await openSession(await tuiRepo()));
     const f = await waitForFrame(ui.lastFrame, has('Repository'));
-    expect(f).toContain('15 findings, 3 files read (2 workflows, 0 actions)');
-    expect(f).toContain('critical 1  high 2  medium 9  low 1  info 2');
-    expect(f).toContain('Fixable    6 (5 safe, 1 unsafe)   Suppressed 0   Expired suppressions 0');
-    expect(f).toMatch(/› credentials\s+5/);
+    expect(f).toContain('16 findings, 3 files read (2 workflows, 0 actions)');
+    expect(f).toContain('critical 1  high 1  medium 10  low 2  info 2');
+    expect(f).toContain('Fixable    7 (5 safe, 2 unsafe)   Suppressed 0   Expired suppressions 0');
+    expect(f).toMatch(/› credentials\s+6/);
     expect(f).toMatch(/injection\s+1/);
     expect(f).toContain('Fix first');
     expect(f).toContain('critical .github/workflows/ci.yml:13  `github.event.pull_request.title` is expanded into run:');
@@ -50,20 +50,20 @@ describe('interactive view screens', () => {
   it('findings: filters, search, sort, grouping with collapse and expand', async () => {
     const ui = mount(await openSession(await tuiRepo()));
     await waitForFrame(ui.lastFrame, has('Repository'));
-    let f = await ui.press('2', has('15 of 15 findings'));
+    let f = await ui.press('2', has('16 of 16 findings'));
     expect(cursorLine(f)).toMatch(/CRITICAL template-injection\s+\.github\/workflows\/ci\.yml:13/);
     f = await ui.press('s', has('filter: severity critical'));
-    expect(f).toContain('1 of 15 findings');
+    expect(f).toContain('1 of 16 findings');
     f = await ui.press('s', has('filter: severity high'));
-    expect(f).toContain('2 of 15 findings');
+    expect(f).toContain('1 of 16 findings');
     await ui.press('x', has('no filter'));
     f = await ui.press('f', has('filter: fixable'));
-    expect(f).toContain('6 of 15 findings');
-    expect(f.split('\n').filter((l) => /^[› ] [+✓]/.test(l))).toHaveLength(6);
+    expect(f).toContain('7 of 16 findings');
+    expect(f.split('\n').filter((l) => /^[› ] [+✓]/.test(l))).toHaveLength(7);
     await ui.press('x', has('no filter'));
     await ui.press('/', has('search: '));
     f = await ui.press('codecov', has('search "codecov"'));
-    expect(f).toContain('2 of 15 findings');
+    expect(f).toContain('2 of 16 findings');
     await ui.press(KEYS.enter, (x) => !x.includes('search: '));
     await ui.press(KEYS.esc, has('no filter'));
     f = await ui.press('o', has('sort severity'));
@@ -101,7 +101,7 @@ describe('interactive view screens', () => {
   it('detail: message, why, the source with the range marked, how to fix, the diff with its safety, related', async () => {
     const ui = mount(await openSession(await tuiRepo()));
     await waitForFrame(ui.lastFrame, has('Repository'));
-    await ui.press('2', has('15 of 15 findings'));
+    await ui.press('2', has('16 of 16 findings'));
     const f = await ui.press(KEYS.enter, has('Why it matters'));
     expect(f).toContain('CRITICAL template-injection  .github/workflows/ci.yml:13:26');
     expect(f).toContain('> 13 │       - run: echo "Title ${{ github.event.pull_request.title }}"');
@@ -119,10 +119,33 @@ describe('interactive view screens', () => {
     expect(end).toContain('+      - run: echo "Title ${PULL_REQUEST_TITLE}"');
     await ui.press('g', has('Why it matters'));
     // A finding without a fix says why not.
-    await ui.press(KEYS.esc, has('15 of 15 findings'));
+    await ui.press(KEYS.esc, has('16 of 16 findings'));
     await ui.moveTo((l) => l.includes('dangerous-trigger'));
     const g = await ui.press(KEYS.enter, has('Automatic fix'));
     expect(g).toContain('none: this check has no automatic fix for this finding');
+  });
+
+  it('detail: the checks a finding stands for (also) and its related locations; search finds a finding by a check folded into it', async () => {
+    const dir = await makeRepo({
+      '.github/workflows/caller.yml': yaml('on: pull_request_target', 'permissions: {}', 'jobs:', '  call:', '    uses: ./.github/workflows/reusable.yml', '    secrets: inherit'),
+      '.github/workflows/reusable.yml': yaml('on: workflow_call', 'permissions: {}', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:', '      - run: npm test', '        env:', '          CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}'),
+    });
+    const ui = mount(await openSession(dir));
+    await waitForFrame(ui.lastFrame, has('Repository'));
+    await ui.press('2', has('of 10 findings'));
+    await ui.press('/', has('search: '));
+    const s = await ui.press('secrets-outside-environment', has('search "secrets-outside-environment"'));
+    expect(s).toContain('1 of 10 findings');
+    expect(cursorLine(s)).toMatch(/HIGH\s+secrets-in-untrusted-\s+\.github\/workflows\/reusable\.yml:9/);
+    await ui.press(KEYS.enter, (x) => !x.includes('search: '));
+    const f = await ui.press(KEYS.enter, has('Why it matters'));
+    expect(f).toContain('HIGH     secrets-in-untrusted-trigger  .github/workflows/reusable.yml:9:26');
+    expect(f).toContain('job `build` reads `CODECOV_TOKEN` in a workflow run by pull_request_target (via .github/workflows/caller.yml)');
+    expect(f.split('\n')).toContain('also reported as secrets-outside-environment: the same span, for the same cause; this finding stands for it');
+    // The last row is below the fold: G scrolls to the end.
+    const end = await ui.press('G', has('caller.yml:5:11'));
+    const lines = end.split('\n');
+    expect(lines[lines.indexOf('Related') + 1]).toBe('  .github/workflows/caller.yml:5:11  calls this workflow from a workflow run by pull_request_target');
   });
 
   it('credentials: the map as a table, untrusted triggers marked, enter shows the job\'s findings', async () => {
@@ -132,7 +155,7 @@ describe('interactive view screens', () => {
     expect(f).toMatch(/› ! CODECOV_TOKEN\s+\.github\/workflows\/ci\.yml:16 test\s+-\s+pull_request_target!, push/);
     expect(f).toMatch(/ {4}NPM_TOKEN\s+\.github\/workflows\/release\.yml:15 publish\s+npm\s+push/);
     const g = await ui.press(KEYS.enter, has('filter: job .github/workflows/ci.yml test'));
-    expect(g).toContain('4 of 15 findings');
+    expect(g).toContain('3 of 16 findings');
     expect(g).toContain('persist-credentials   .github/workflows/ci.yml:12');
     expect(g).not.toContain('ci.yml:18');
     expect(g).not.toContain('release.yml');
@@ -151,7 +174,7 @@ describe('interactive view screens', () => {
   it('pull requests are shown as unavailable with the reason unless a function is passed in', async () => {
     const ui = mount(await openSession(await tuiRepo()));
     await waitForFrame(ui.lastFrame, has('Repository'));
-    await ui.press('2', has('15 of 15 findings'));
+    await ui.press('2', has('16 of 16 findings'));
     await ui.press('y', has('queued 1 fix'));
     const f = await ui.press('3', has('P pull requests: not available in this build'));
     expect(f).toContain('1 accepted fix');
@@ -159,7 +182,7 @@ describe('interactive view screens', () => {
     const calls: string[] = [];
     const wired = mount(await openSession(await tuiRepo()), { openPullRequest: async (req) => (calls.push(req.patch), { url: 'https://example.test/pr/1' }) });
     await waitForFrame(wired.lastFrame, has('Repository'));
-    await wired.press('2', has('15 of 15 findings'));
+    await wired.press('2', has('16 of 16 findings'));
     await wired.press('y', has('queued 1 fix'));
     await wired.press('3', has('P open a pull request'));
     await wired.press('P', has('pull request opened: https://example.test/pr/1'));
@@ -169,7 +192,7 @@ describe('interactive view screens', () => {
   it('q quits at once with an empty queue and asks first when accepted fixes are unwritten', async () => {
     const ui = mount(await openSession(await tuiRepo()));
     await waitForFrame(ui.lastFrame, has('Repository'));
-    await ui.press('2', has('15 of 15 findings'));
+    await ui.press('2', has('16 of 16 findings'));
     await ui.press('y', has('queued 1 fix'));
     await ui.press('q', has('1 accepted fix is not written. Quit anyway? (y/n)'));
     await ui.press('n', (x) => !x.includes('Quit anyway'));
@@ -194,7 +217,7 @@ describe('interactive triage flow', () => {
     await ui.press('j', (f) => cursorLine(f).includes('triggers'));
     await ui.press('j', (f) => cursorLine(f).includes('injection'));
     let f = await ui.press(KEYS.enter, has('filter: area injection'));
-    expect(f).toContain('1 of 15 findings');
+    expect(f).toContain('1 of 16 findings');
     // Open its finding and accept the fix.
     await ui.press(KEYS.enter, has('Why it matters'));
     f = await ui.press('y', has('queued 1 fix (1 in the queue)'));
@@ -210,7 +233,7 @@ describe('interactive triage flow', () => {
     await ui.press('v', has('group file'));
     await ui.press('v', has('group none'));
     await ui.press('/', has('search: '));
-    await ui.press('runs with a write token', has('1 of 15 findings'));
+    await ui.press('runs on events from forks', has('1 of 16 findings'));
     await ui.press(KEYS.enter, (x) => !x.includes('search: '));
     expect(cursorLine(ui.frame())).toContain('dangerous-trigger');
     await ui.press('i', has('Suppress: reason (required)'));
@@ -239,7 +262,7 @@ describe('interactive triage flow', () => {
     );
     // The re-audit moved it to the suppressed list.
     expect(session.current!.report.suppressed.map((x) => x.check)).toEqual(['dangerous-trigger']);
-    await ui.press(KEYS.esc, has('0 of 14 findings'));
+    await ui.press(KEYS.esc, has('0 of 15 findings'));
     await ui.press('1', has('Suppressed 1'));
     // The queue: four fixes and their combined diff; save it as a patch.
     f = await ui.press('3', has('+++ b/.github/workflows/ci.yml'));
@@ -255,7 +278,7 @@ describe('interactive triage flow', () => {
     expect(f).toContain('[3 Queue 0]');
     expect(await readFile(path.join(dir, '.github/workflows/release.yml'), 'utf8')).toContain('persist-credentials: false');
     expect(session.current!.report.findings.some((x) => x.check === 'persist-credentials')).toBe(false);
-    await ui.press('2', has('of 10 findings'));
+    await ui.press('2', has('of 11 findings'));
   });
 });
 

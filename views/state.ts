@@ -9,7 +9,10 @@ import { byPriority, fixFirst, groupFindings, type FixFirst } from '../src/audit
 import type { Progress } from '../src/engine/session.js';
 import { AREAS, SEVERITIES, severityRank, type Area, type Finding, type Severity } from '../src/types.js';
 import type { CommandId } from './keymap.js';
-import { detailRows } from './screens/detail.js';
+import { detailRows, type FixPreview } from './detail-model.js';
+import type { Seg } from './theme.js';
+
+export type { FixPreview } from './detail-model.js';
 
 export type Screen = 'progress' | 'overview' | 'findings' | 'detail' | 'queue' | 'credentials';
 export const PANES: readonly Screen[] = ['overview', 'findings', 'queue', 'credentials'];
@@ -35,8 +38,6 @@ export interface ProgressLine {
   text: string;
   at: number;
 }
-
-export type FixPreview = { diff: string; title: string; safety: 'safe' | 'unsafe' } | { refused: string } | undefined;
 
 export type Prompt =
   | { kind: 'search'; value: string }
@@ -157,7 +158,8 @@ export function subjectKey(f: Finding): string {
 const searchText = new WeakMap<Finding, string>();
 function haystack(f: Finding): string {
   let s = searchText.get(f);
-  if (s === undefined) searchText.set(f, (s = `${f.message}\n${f.file}:${f.line}\n${f.check}\n${f.group ?? ''}`.toLowerCase()));
+  // `also`: a search for a check folded into this finding finds the finding that stands for it.
+  if (s === undefined) searchText.set(f, (s = `${f.message}\n${f.file}:${f.line}\n${f.check}\n${f.group ?? ''}\n${f.also?.join('\n') ?? ''}`.toLowerCase()));
   return s;
 }
 
@@ -223,6 +225,22 @@ export function findingRows(state: AppState): Row[] {
 
 export function findingByFingerprint(state: AppState, fingerprint: string): Finding | undefined {
   return state.report?.findings.find((f) => f.fingerprint === fingerprint) ?? state.report?.suppressed.find((f) => f.fingerprint === fingerprint);
+}
+
+/** The detail screen's rows for the open finding (also measured here, to bound its scrolling). */
+export function detailRowsOf(state: AppState, width: number): Seg[][] {
+  const d = state.detail;
+  const finding = d && findingByFingerprint(state, d.fingerprint);
+  return detailRows(
+    {
+      finding,
+      meta: finding && state.report?.checks.find((c) => c.id === finding.check),
+      preview: d?.preview,
+      queued: !!finding && state.queue.items.some((q) => q.fingerprint === finding.fingerprint),
+      ...(d?.source !== undefined ? { source: d.source } : {}),
+    },
+    width,
+  );
 }
 
 export interface OverviewRow {
@@ -303,7 +321,7 @@ function move(state: AppState, to: (cursor: number, length: number, page: number
     }
     case 'detail': {
       if (!state.detail) return state;
-      const max = Math.max(0, detailRows(state, state.columns).length - bodyHeight(state)) + 1;
+      const max = Math.max(0, detailRowsOf(state, state.columns).length - bodyHeight(state)) + 1;
       return { ...state, detail: { ...state.detail, scroll: clamp(to(Math.min(state.detail.scroll, max - 1), max, page), max) } };
     }
     default:
