@@ -14,3 +14,73 @@ export function unifiedDiff(file: string, before: string | undefined, after: str
   }
   return out.join('\n') + '\n';
 }
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Offsets at which each line of `text` starts. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 0-based line holding `offset`. */
+function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const CONTEXT = 3;
+/** Lines kept on each side of the edits: the diff's own context plus room for jsdiff to slide a change. */
+const MARGIN = 16;
+
+/**
+ * The unified diff of `edits` applied to `before`, computed over the lines around the edits only,
+ * so that one small fix in a large file costs what the fix touches, not what the file holds. The
+ * result equals unifiedDiff(file, before, after); when a change could reach the window's edge
+ * (jsdiff may slide a change along repeated lines) it falls back to the whole file.
+ */
+export function editsDiff(file: string, before: string, edits: readonly TextEdit[], starts: readonly number[] = lineStarts(before)): string {
+  if (edits.length === 0) return '';
+  const sorted = [...edits].sort((a, b) => b.start - a.start);
+  const first = sorted[sorted.length - 1]!.start;
+  const last = Math.max(...sorted.map((e) => e.end));
+  const fromLine = Math.max(0, lineAt(starts, first) - MARGIN);
+  const toLine = lineAt(starts, last) + MARGIN + 1;
+  const winStart = starts[fromLine]!;
+  const winEnd = toLine < starts.length ? starts[toLine]! : before.length;
+  const apply = (text: string, base: number): string => {
+    let out = text;
+    for (const e of sorted) out = out.slice(0, e.start - base) + e.text + out.slice(e.end - base);
+    return out;
+  };
+  const whole = (): string => unifiedDiff(file, before, apply(before, 0));
+  if (winStart === 0 && winEnd === before.length) return whole();
+  const oldWin = before.slice(winStart, winEnd);
+  const patch = structuredPatch(`a/${file}`, `b/${file}`, oldWin, apply(oldWin, winStart), '', '', { context: CONTEXT });
+  if (patch.hunks.length === 0) return '';
+  const winLines = toLine - fromLine;
+  const firstHunk = patch.hunks[0]!;
+  const lastHunk = patch.hunks[patch.hunks.length - 1]!;
+  // A hunk must keep its full context inside the window, away from the cut edges.
+  if ((fromLine > 0 && firstHunk.oldStart <= 1) || (winEnd < before.length && lastHunk.oldStart + lastHunk.oldLines - 1 >= winLines)) return whole();
+  const out = [`diff --git a/${file} b/${file}`, `--- a/${file}`, `+++ b/${file}`];
+  for (const h of patch.hunks) {
+    const range = (start: number, lines: number): string => (lines === 1 ? `${start}` : `${start},${lines}`);
+    const oldStart = h.oldStart + fromLine;
+    const newStart = h.newStart + fromLine;
+    out.push(`@@ -${range(h.oldLines === 0 ? oldStart - 1 : oldStart, h.oldLines)} +${range(h.newLines === 0 ? newStart - 1 : newStart, h.newLines)} @@`);
+    out.push(...h.lines);
+  }
+  return out.join('\n') + '\n';
+}
