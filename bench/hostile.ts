@@ -103,7 +103,7 @@ function anchorsAliases(n: number): string {
 export const HOSTILE: readonly HostileShape[] = [
   { name: 'jobs', unit: '500 jobs', make: (f) => manyJobs(500 * f) },
   { name: 'expressions', unit: '1,000 expressions in one run:', make: (f) => manyExpressions(1000 * f) },
-  { name: 'nesting', unit: 'depth 250', make: (f) => deepNesting(250 * f) },
+  { name: 'nesting', unit: 'depth 1,000', make: (f) => deepNesting(1000 * f) },
   { name: 'long-lines', unit: '64 KiB lines', make: (f) => longLines(64 * f) },
   { name: 'anchors', unit: '250 jobs of aliases', make: (f) => anchorsAliases(250 * f) },
 ];
