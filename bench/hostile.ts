@@ -102,19 +102,19 @@ function anchorsAliases(n: number): string {
 
 export const HOSTILE: readonly HostileShape[] = [
   { name: 'jobs', unit: '500 jobs', make: (f) => manyJobs(500 * f) },
-  { name: 'expressions', unit: '1,000 expressions in one run:', make: (f) => manyExpressions(1000 * f) },
+  { name: 'expressions', unit: '2,000 expressions in one run:', make: (f) => manyExpressions(2000 * f) },
   { name: 'nesting', unit: 'depth 1,000', make: (f) => deepNesting(1000 * f) },
   { name: 'long-lines', unit: '64 KiB lines', make: (f) => longLines(64 * f) },
   { name: 'anchors', unit: '250 jobs of aliases', make: (f) => anchorsAliases(250 * f) },
 ];
 
-/** A workflow of about `bytes` bytes mixing every shape (the "5 MiB hostile workflow"). */
+/** A workflow of at most `bytes` bytes (and within a few KiB of it) mixing every shape (the "5 MiB hostile workflow"). */
 export function hostileMix(bytes: number): string {
   const jobs = manyJobs(1).split('jobs:\n')[1]!;
   const perJob = jobs.length;
   const out: string[] = [`${HEADER}jobs:\n`];
   let size = out[0]!.length;
-  for (let i = 0; size < bytes; i++) {
+  for (let i = 0; ; i++) {
     const kind = i % 4;
     let block: string;
     if (kind === 0) block = jobs.replace('job0', `j${i}`);
@@ -123,6 +123,7 @@ export function hostileMix(bytes: number): string {
       block = `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${lines}\n`;
     } else if (kind === 2) block = `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          deep: ${'['.repeat(30)}x${']'.repeat(30)}\n`;
     else block = `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${'y'.repeat(Math.max(0, 4000 - perJob))} \${{ github.event.issue.body }}\n`;
+    if (size + block.length > bytes) break;
     out.push(block);
     size += block.length;
   }
