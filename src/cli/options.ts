@@ -23,6 +23,8 @@ export interface CliConfig {
   repo?: string;
   ref?: string;
   keepClone?: string;
+  /** --clone-timeout SECONDS. */
+  cloneTimeout?: number;
   offline: boolean;
   go: boolean;
   fix?: 'safe' | 'all';
@@ -53,6 +55,7 @@ const OPTIONS = {
   repo: { type: 'string' },
   ref: { type: 'string' },
   'keep-clone': { type: 'string' },
+  'clone-timeout': { type: 'string' },
   offline: { type: 'boolean' },
   go: { type: 'boolean' },
   fix: { type: 'boolean' },
@@ -94,8 +97,11 @@ export function parseCommandLine(argv: string[]): CliConfig | { error: string } 
   if (!FORMATS.includes(format)) return { error: `--format must be one of ${FORMATS.join(', ')}` };
   const failOn = v['fail-on'] ?? 'high';
   if (failOn !== 'none' && !(SEVERITIES as readonly string[]).includes(failOn)) return { error: '--fail-on must be critical, high, medium, low or none' };
+  const cloneTimeout = v['clone-timeout'] === undefined ? undefined : Number(v['clone-timeout']);
+  if (cloneTimeout !== undefined && !(cloneTimeout > 0 && Number.isFinite(cloneTimeout))) return { error: '--clone-timeout must be a number of seconds above 0' };
   return {
     command,
+    ...(cloneTimeout !== undefined ? { cloneTimeout } : {}),
     ...(positionals[0] !== undefined ? { target: positionals[0] } : {}),
     format,
     formatGiven: v.format !== undefined,

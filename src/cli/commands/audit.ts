@@ -18,6 +18,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
     target = await resolveTarget(config.target ?? '.', {
       ...(config.ref ? { ref: config.ref } : {}),
       ...(config.keepClone ? { keepClone: config.keepClone } : {}),
+      ...(config.cloneTimeout ? { cloneTimeout: config.cloneTimeout } : {}),
       ...(config.repo ? { repo: config.repo } : {}),
     });
   } catch (err) {
@@ -34,7 +35,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
     if (fixing || interactive || config.format === 'json' || config.exportPins) {
       pins = await openPins({ offline: config.offline || !fixing, ...pick(config, ['token', 'githubUrl', 'exportPins', 'importPins']) }, io.env);
     }
-    const { RepoSession, SessionError } = await import('../../engine/session.js');
+    const { RepoSession, SessionError, WriteFailure } = await import('../../engine/session.js');
     let session: RepoSession;
     try {
       session = await RepoSession.open(target.dir, {
@@ -89,7 +90,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
     } catch (err) {
       if (err instanceof SessionError || err instanceof OutputError) {
         io.stderr(`pipewarden: ${err.message}\n`);
-        return err instanceof SessionError ? EXIT.usage : EXIT.cannotRun;
+        return err instanceof SessionError && !(err instanceof WriteFailure) ? EXIT.usage : EXIT.cannotRun;
       }
       throw err;
     }
