@@ -52,29 +52,54 @@ const MARGIN = 16;
  */
 export function editsDiff(file: string, before: string, edits: readonly TextEdit[], starts: readonly number[] = lineStarts(before)): string {
   if (edits.length === 0) return '';
-  const sorted = [...edits].sort((a, b) => b.start - a.start);
-  const first = sorted[sorted.length - 1]!.start;
-  const last = Math.max(...sorted.map((e) => e.end));
+  // Edits far apart (an env: entry at the top of a step, the expression it replaces far below)
+  // are diffed as separate windows: the hunks between them would be separate anyway.
+  const asc = [...edits].sort((a, b) => a.start - b.start);
+  const clusters: TextEdit[][] = [];
+  let lastLine = -Infinity;
+  for (const e of asc) {
+    const line = lineAt(starts, e.start);
+    if (line - lastLine > 2 * MARGIN + 2 * CONTEXT) clusters.push([e]);
+    else clusters[clusters.length - 1]!.push(e);
+    lastLine = Math.max(lastLine, lineAt(starts, e.end));
+  }
+  const hunks: string[] = [];
+  for (const cluster of clusters) {
+    const part = windowHunks(before, cluster, starts);
+    if (part === undefined) return wholeDiff(file, before, edits);
+    hunks.push(...part);
+  }
+  if (hunks.length === 0) return '';
+  return [`diff --git a/${file} b/${file}`, `--- a/${file}`, `+++ b/${file}`, ...hunks].join('\n') + '\n';
+}
+
+function applyEdits(text: string, edits: readonly TextEdit[], base: number): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start - base) + e.text + out.slice(e.end - base);
+  return out;
+}
+
+function wholeDiff(file: string, before: string, edits: readonly TextEdit[]): string {
+  return unifiedDiff(file, before, applyEdits(before, edits, 0));
+}
+
+/** The hunks (header and lines) of one window of edits, or undefined when a hunk reaches the window's edge. */
+function windowHunks(before: string, edits: readonly TextEdit[], starts: readonly number[]): string[] | undefined {
+  const first = Math.min(...edits.map((e) => e.start));
+  const last = Math.max(...edits.map((e) => e.end));
   const fromLine = Math.max(0, lineAt(starts, first) - MARGIN);
   const toLine = lineAt(starts, last) + MARGIN + 1;
   const winStart = starts[fromLine]!;
   const winEnd = toLine < starts.length ? starts[toLine]! : before.length;
-  const apply = (text: string, base: number): string => {
-    let out = text;
-    for (const e of sorted) out = out.slice(0, e.start - base) + e.text + out.slice(e.end - base);
-    return out;
-  };
-  const whole = (): string => unifiedDiff(file, before, apply(before, 0));
-  if (winStart === 0 && winEnd === before.length) return whole();
   const oldWin = before.slice(winStart, winEnd);
-  const patch = structuredPatch(`a/${file}`, `b/${file}`, oldWin, apply(oldWin, winStart), '', '', { context: CONTEXT });
-  if (patch.hunks.length === 0) return '';
+  const patch = structuredPatch('a', 'b', oldWin, applyEdits(oldWin, edits, winStart), '', '', { context: CONTEXT });
+  if (patch.hunks.length === 0) return [];
   const winLines = toLine - fromLine;
   const firstHunk = patch.hunks[0]!;
   const lastHunk = patch.hunks[patch.hunks.length - 1]!;
   // A hunk must keep its full context inside the window, away from the cut edges.
-  if ((fromLine > 0 && firstHunk.oldStart <= 1) || (winEnd < before.length && lastHunk.oldStart + lastHunk.oldLines - 1 >= winLines)) return whole();
-  const out = [`diff --git a/${file} b/${file}`, `--- a/${file}`, `+++ b/${file}`];
+  if ((fromLine > 0 && firstHunk.oldStart <= 1) || (winEnd < before.length && lastHunk.oldStart + lastHunk.oldLines - 1 >= winLines)) return undefined;
+  const out: string[] = [];
   for (const h of patch.hunks) {
     const range = (start: number, lines: number): string => (lines === 1 ? `${start}` : `${start},${lines}`);
     const oldStart = h.oldStart + fromLine;
@@ -82,5 +107,5 @@ export function editsDiff(file: string, before: string, edits: readonly TextEdit
     out.push(`@@ -${range(h.oldLines === 0 ? oldStart - 1 : oldStart, h.oldLines)} +${range(h.newLines === 0 ? newStart - 1 : newStart, h.newLines)} @@`);
     out.push(...h.lines);
   }
-  return out.join('\n') + '\n';
+  return out;
 }

@@ -107,9 +107,12 @@ export function exitCode(report: AuditReport, config: Pick<CliConfig, 'failOn'>)
   return report.findings.some((f) => !f.baseline && atLeast(f.severity, threshold)) ? EXIT.findings : EXIT.ok;
 }
 
+/** Past this a fix's diff is left out of the JSON (a fix on a line of megabytes, thousands of times over). */
+const MAX_JSON_DIFF = 64 * 1024;
+
 function withDiff(session: RepoSession, f: Finding): void {
   const preview = session.fixPreview(f);
-  if (preview && !('refused' in preview) && f.fix) f.fix = { ...f.fix, diff: preview.diff };
+  if (preview && !('refused' in preview) && f.fix && preview.diff.length <= MAX_JSON_DIFF) f.fix = { ...f.fix, diff: preview.diff };
 }
 
 export function fixSummary(result: FixResult): string {
