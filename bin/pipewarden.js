@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Entry point: everything lives in the compiled engine; nothing is thrown past this line.
-import { main } from '../dist/src/cli/main.js';
+import { main, onSignals } from '../dist/src/cli/main.js';
+
+onSignals();
 
 main(process.argv.slice(2)).then(
   (code) => {

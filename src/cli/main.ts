@@ -8,6 +8,24 @@ import { isInteractive, parseCommandLine } from './options.js';
 
 export { EXIT } from './io.js';
 
+/**
+ * SIGINT / SIGTERM: say so, remove this run's temporary files and clone, give the terminal back,
+ * exit 130 / 143. Every fixed file is written by rename, so each is untouched or fully fixed.
+ */
+export function onSignals(): void {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
+      if (process.stdout.isTTY) process.stdout.write('\x1b[?25h');
+      void import('../loader/temp-files.js').then(({ removeTempsSync }) => {
+        removeTempsSync();
+        process.stderr.write(`\npipewarden: interrupted (${signal}); files already written are complete, the rest are untouched\n`);
+        process.exit(code);
+      });
+    });
+  }
+}
+
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const config = parseCommandLine(argv);
   if ('error' in config) return usage(io, config.error);

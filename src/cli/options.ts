@@ -23,6 +23,8 @@ export interface CliConfig {
   repo?: string;
   ref?: string;
   keepClone?: string;
+  /** --clone-timeout SECONDS. */
+  cloneTimeout?: number;
   offline: boolean;
   go: boolean;
   fix?: 'safe' | 'all';
@@ -57,6 +59,7 @@ const OPTIONS = {
   repo: { type: 'string' },
   ref: { type: 'string' },
   'keep-clone': { type: 'string' },
+  'clone-timeout': { type: 'string' },
   offline: { type: 'boolean' },
   go: { type: 'boolean' },
   fix: { type: 'boolean' },
@@ -105,8 +108,11 @@ export function parseCommandLine(argv: string[]): CliConfig | { error: string } 
   if (prSplit !== undefined && prSplit !== 'area' && prSplit !== 'check') return { error: '--pr-split must be area or check' };
   if ((v.pr || prSplit || v.draft) && !(v.fix || v['fix-all'])) return { error: '--pr, --pr-split and --draft go with --fix' };
   if ((v.pr || prSplit) && v.offline) return { error: '--pr needs the network; it cannot be used with --offline' };
+  const cloneTimeout = v['clone-timeout'] === undefined ? undefined : Number(v['clone-timeout']);
+  if (cloneTimeout !== undefined && !(cloneTimeout > 0 && Number.isFinite(cloneTimeout))) return { error: '--clone-timeout must be a number of seconds above 0' };
   return {
     command,
+    ...(cloneTimeout !== undefined ? { cloneTimeout } : {}),
     ...(positionals[0] !== undefined ? { target: positionals[0] } : {}),
     format,
     formatGiven: v.format !== undefined,

@@ -4,7 +4,7 @@
  * single quotes or a quoted heredoc) or where the name is taken by another value.
  */
 import type { LocatedExpression, Step } from '../model/workflow.js';
-import { isMap, scalarText, type YamlFile } from '../model/yaml.js';
+import { isMap, scalarText, type Scalar, type YamlFile } from '../model/yaml.js';
 import type { Fix, TextEdit } from '../types.js';
 import { addMapEntry } from './yaml-edit.js';
 
@@ -25,9 +25,8 @@ export function moveToEnv(yaml: YamlFile, step: Step, stepPath: Array<string | n
   if (shell === 'bash' || shell === 'sh' || shell.endsWith('/bash') || shell.endsWith('/sh')) reference = `\${${name}}`;
   else if (shell === 'pwsh' || shell === 'powershell') reference = `$env:${name}`;
   else return { refused: `shell \`${shell}\` is not rewritten` };
-  if (/<<-?\s*(?:'|"|\\)/.test(run.value)) return { refused: 'the script has a quoted heredoc, where variables do not expand' };
-  const before = yaml.text.slice(run.range.start, expr.range.start);
-  if (insideSingleQuotes(before.slice(before.lastIndexOf('\n') + 1))) return { refused: 'the expression is inside single quotes, where a variable would not expand' };
+  if (hasQuotedHeredoc(run.node)) return { refused: 'the script has a quoted heredoc, where variables do not expand' };
+  if (insideSingleQuotes(yaml.text, run.node, run.range.start, expr.range.start)) return { refused: 'the expression is inside single quotes, where a variable would not expand' };
   const value = `\${{ ${expr.inner.trim()} }}`;
   const edits: TextEdit[] = [{ file: yaml.path, start: expr.range.start, end: expr.range.end, text: reference }];
   const existing = step.env.get(name);
@@ -50,15 +49,35 @@ export function moveToEnv(yaml: YamlFile, step: Step, stepPath: Array<string | n
   };
 }
 
-/** Is the end of this line of shell inside a single-quoted string? */
-function insideSingleQuotes(line: string): boolean {
-  let single = false;
-  let double = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '\\' && !single) i++;
-    else if (c === "'" && !double) single = !single;
+const heredocs = new WeakMap<Scalar, boolean>();
+
+/** Does the script hold a quoted heredoc (`<<'EOF'`, `<<"EOF"`, `<<\EOF`)? Asked once per script. */
+function hasQuotedHeredoc(node: Scalar): boolean {
+  let found = heredocs.get(node);
+  if (found === undefined) heredocs.set(node, (found = /<<-?\s*(?:'|"|\\)/.test(String(node.value))));
+  return found;
+}
+
+/** How far a script has been read for quotes; expressions are asked about in order, so each script is read once. */
+const quoteScans = new WeakMap<Scalar, { pos: number; single: boolean; double: boolean }>();
+
+/**
+ * Is `offset` inside a single-quoted shell string on its line? Quotes are followed from the
+ * start of the line (or of the script), continuing from the last question about the same script.
+ */
+function insideSingleQuotes(text: string, node: Scalar, scriptStart: number, offset: number): boolean {
+  let state = quoteScans.get(node);
+  if (!state || state.pos > offset) state = { pos: Math.max(scriptStart, text.lastIndexOf('\n', offset - 1) + 1), single: false, double: false };
+  let { pos: i, single, double } = state;
+  for (; i < offset; i++) {
+    const c = text[i];
+    if (c === '\n') single = double = false;
+    else if (c === '\\' && !single) {
+      // A backslash ending the line escapes nothing on it.
+      if (text[i + 1] !== '\n') i++;
+    } else if (c === "'" && !double) single = !single;
     else if (c === '"' && !single) double = !double;
   }
+  quoteScans.set(node, { pos: i, single, double });
   return single;
 }

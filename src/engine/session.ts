@@ -15,7 +15,7 @@ import { unifiedDiff } from '../fix/diff.js';
 import { planFixes, type FixPlan } from '../fix/engine.js';
 import { fixDiff } from '../fix/preview.js';
 import { suppressionEdit, type SuppressRequest } from '../fix/suppress.js';
-import { dirtyFiles, UnsafeWriteError, writeAtomically } from '../fix/write.js';
+import { dirtyFiles, UnsafeWriteError, WriteFailedError, writeAtomically } from '../fix/write.js';
 import type { Resolver } from '../github/resolve.js';
 import type { RemoteFacts, RemoteGatherer } from '../github/settings.js';
 import { discover, type DiscoveredRepo } from '../loader/discover.js';
@@ -62,6 +62,9 @@ export interface FixResult {
 }
 
 export class SessionError extends Error {}
+
+/** --fix stopped at a write the file system refused; files already written are fully fixed, the rest untouched. */
+export class WriteFailure extends SessionError {}
 
 export class RepoSession {
   private last?: { audit: Audit; discovered: DiscoveredRepo };
@@ -181,10 +184,16 @@ export class RepoSession {
       .join('');
     const refusedWrites: string[] = [];
     if (how.write) {
+      const written: string[] = [];
       for (const [file, { after }] of plan.files) {
         try {
           await writeAtomically(discovered.root, file, after);
+          written.push(file);
         } catch (err) {
+          if (err instanceof WriteFailedError) {
+            const done = written.length ? `fixed and written: ${written.join(', ')}` : 'no file was changed';
+            throw new WriteFailure(`${err.message}; ${done}; not written: ${[...plan.files.keys()].filter((f) => !written.includes(f)).join(', ')}`);
+          }
           if (!(err instanceof UnsafeWriteError)) throw err;
           refusedWrites.push(err.message);
         }

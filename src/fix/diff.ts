@@ -14,3 +14,98 @@ export function unifiedDiff(file: string, before: string | undefined, after: str
   }
   return out.join('\n') + '\n';
 }
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Offsets at which each line of `text` starts. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 0-based line holding `offset`. */
+function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const CONTEXT = 3;
+/** Lines kept on each side of the edits: the diff's own context plus room for jsdiff to slide a change. */
+const MARGIN = 16;
+
+/**
+ * The unified diff of `edits` applied to `before`, computed over the lines around the edits only,
+ * so that one small fix in a large file costs what the fix touches, not what the file holds. The
+ * result equals unifiedDiff(file, before, after); when a change could reach the window's edge
+ * (jsdiff may slide a change along repeated lines) it falls back to the whole file.
+ */
+export function editsDiff(file: string, before: string, edits: readonly TextEdit[], starts: readonly number[] = lineStarts(before)): string {
+  if (edits.length === 0) return '';
+  // Edits far apart (an env: entry at the top of a step, the expression it replaces far below)
+  // are diffed as separate windows: the hunks between them would be separate anyway.
+  const asc = [...edits].sort((a, b) => a.start - b.start);
+  const clusters: TextEdit[][] = [];
+  let lastLine = -Infinity;
+  for (const e of asc) {
+    const line = lineAt(starts, e.start);
+    if (line - lastLine > 2 * MARGIN + 2 * CONTEXT) clusters.push([e]);
+    else clusters[clusters.length - 1]!.push(e);
+    lastLine = Math.max(lastLine, lineAt(starts, e.end));
+  }
+  const hunks: string[] = [];
+  for (const cluster of clusters) {
+    const part = windowHunks(before, cluster, starts);
+    if (part === undefined) return wholeDiff(file, before, edits);
+    hunks.push(...part);
+  }
+  if (hunks.length === 0) return '';
+  return [`diff --git a/${file} b/${file}`, `--- a/${file}`, `+++ b/${file}`, ...hunks].join('\n') + '\n';
+}
+
+function applyEdits(text: string, edits: readonly TextEdit[], base: number): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start - base) + e.text + out.slice(e.end - base);
+  return out;
+}
+
+function wholeDiff(file: string, before: string, edits: readonly TextEdit[]): string {
+  return unifiedDiff(file, before, applyEdits(before, edits, 0));
+}
+
+/** The hunks (header and lines) of one window of edits, or undefined when a hunk reaches the window's edge. */
+function windowHunks(before: string, edits: readonly TextEdit[], starts: readonly number[]): string[] | undefined {
+  const first = Math.min(...edits.map((e) => e.start));
+  const last = Math.max(...edits.map((e) => e.end));
+  const fromLine = Math.max(0, lineAt(starts, first) - MARGIN);
+  const toLine = lineAt(starts, last) + MARGIN + 1;
+  const winStart = starts[fromLine]!;
+  const winEnd = toLine < starts.length ? starts[toLine]! : before.length;
+  const oldWin = before.slice(winStart, winEnd);
+  const patch = structuredPatch('a', 'b', oldWin, applyEdits(oldWin, edits, winStart), '', '', { context: CONTEXT });
+  if (patch.hunks.length === 0) return [];
+  const winLines = toLine - fromLine;
+  const firstHunk = patch.hunks[0]!;
+  const lastHunk = patch.hunks[patch.hunks.length - 1]!;
+  // A hunk must keep its full context inside the window, away from the cut edges.
+  if ((fromLine > 0 && firstHunk.oldStart <= 1) || (winEnd < before.length && lastHunk.oldStart + lastHunk.oldLines - 1 >= winLines)) return undefined;
+  const out: string[] = [];
+  for (const h of patch.hunks) {
+    const range = (start: number, lines: number): string => (lines === 1 ? `${start}` : `${start},${lines}`);
+    const oldStart = h.oldStart + fromLine;
+    const newStart = h.newStart + fromLine;
+    out.push(`@@ -${range(h.oldLines === 0 ? oldStart - 1 : oldStart, h.oldLines)} +${range(h.newLines === 0 ? newStart - 1 : newStart, h.newLines)} @@`);
+    out.push(...h.lines);
+  }
+  return out;
+}

@@ -6,11 +6,12 @@
  * it fixes is gone and no new finding appeared. A fix that fails is rolled back.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { parseDocument } from 'yaml';
 import { auditDiscovered, type Audit, type AuditOptions } from '../audit/audit.js';
 import { parseJsonish } from '../model/jsonish.js';
-import { classify, type DiscoveredRepo, type RepoFile } from '../loader/discover.js';
-import type { Finding, Fix } from '../types.js';
+import { parseYaml } from '../model/yaml.js';
+import { classify, type DiscoveredRepo, type FileKind, type RepoFile } from '../loader/discover.js';
+import { lineStarts } from './diff.js';
+import type { Finding, Fix, TextEdit } from '../types.js';
 import { newActionlintErrors } from './lint.js';
 
 export type FixStatus = 'applied' | 'overlap' | 'rolled-back';
@@ -46,11 +47,13 @@ export async function planFixes(discovered: DiscoveredRepo, opts: FixOptions): P
   // Failed fixes are retried on later passes (their findings can share check, file and
   // message with others); keyed by finding and line text so each is reported once.
   const failed = new Map<string, FixOutcome>();
-  const failKey = (f: Finding): string => `${identity(f)}\0${lineText(current.get(f.file), f.line)}`;
+  const lines = new LineIndex();
+  const failKey = (f: Finding): string => `${identity(f)}\0${lines.lineText(f.file, current.get(f.file), f.line)}`;
   // Re-audits build fixes only for the findings that become candidates (most verification
   // audits need none at all).
   opts = { ...opts, fixes: 'lazy' };
-  let audit = await auditDiscovered(withTexts(discovered, current), opts);
+  const kinds = new Map(discovered.files.map((f) => [f.path, f.kind]));
+  let audit = await auditDiscovered(withTexts(discovered, current, kinds), opts);
   let deferred: Array<{ finding: Finding; fix: Fix }> = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const source = audit;
@@ -61,50 +64,79 @@ export async function planFixes(discovered: DiscoveredRepo, opts: FixOptions): P
     });
     deferred = [];
     if (candidates.length === 0) break;
-    let progressed = false;
     // Later edits first, so that the offsets of the rest of this pass stay valid. A fix occupies
     // the whole span from its first to its last edit in a file, so fixes never interleave.
-    candidates.sort((a, b) => firstEdit(b.fix!) - firstEdit(a.fix!));
-    const taken = new Map<string, Array<[number, number]>>();
+    const order = new Map(candidates.map((f) => [f, firstEdit(f.fix!)]));
+    candidates.sort((a, b) => order.get(b)! - order.get(a)!);
+    const taken = new Map<string, SpanSet>();
     const batch: Finding[] = [];
     for (const finding of candidates) {
       const spans = fixSpans(finding.fix!);
-      if ([...spans].some(([file, [start, end]]) => overlaps(taken.get(file) ?? [], start, end))) {
+      if ([...spans].some(([file, [start, end]]) => taken.get(file)?.overlaps(start, end))) {
         deferred.push({ finding, fix: finding.fix! });
         continue;
       }
-      for (const [file, span] of spans) taken.set(file, [...(taken.get(file) ?? []), span]);
+      for (const [file, [start, end]] of spans) {
+        let set = taken.get(file);
+        if (!set) taken.set(file, (set = new SpanSet()));
+        set.add(start, end);
+      }
       batch.push(finding);
     }
-    // Most fixes verify cleanly: try the whole pass at once, and only when that fails find the
-    // culprits one fix at a time.
-    const together = await applyBatch(discovered, current, batch, audit.report.findings, opts);
-    if (together) {
-      current = together.texts;
-      audit = together.audit;
-      applied.push(...batch.map((finding): FixOutcome => ({ finding, fix: finding.fix!, status: 'applied' })));
-      progressed = batch.length > 0;
-    } else {
-      for (const finding of batch) {
+    // Most fixes verify cleanly: try the whole pass at once, and only when that fails look for
+    // the culprits by halving the batch, so a few bad fixes among thousands cost a few dozen
+    // re-audits rather than one each.
+    // A file whose data cannot be expanded (too many aliases) fails every fix the same way:
+    // say so once per fix rather than halving the batch down to single fixes.
+    const stuck = new Map<string, string | undefined>();
+    const stuckReason = (fix: Fix): string | undefined => {
+      for (const file of new Set(fix.edits.map((e) => e.file))) {
+        if (!stuck.has(file)) stuck.set(file, unverifiable(file, current.get(file)));
+        const reason = stuck.get(file);
+        if (reason) return reason;
+      }
+      return undefined;
+    };
+    const verifiable = batch.filter((finding) => {
+      const reason = stuckReason(finding.fix!);
+      if (reason !== undefined) failed.set(failKey(finding), { finding, fix: finding.fix!, status: 'rolled-back', reason });
+      return reason === undefined;
+    });
+    const before = applied.length;
+    const settle = async (part: Finding[]): Promise<void> => {
+      if (part.length === 0) return;
+      if (part.length === 1) {
+        const finding = part[0]!;
         const fix = finding.fix!;
-        const trial = apply(current, fix);
+        const trial = applyFixes(current, [fix]);
         if ('error' in trial) {
           failed.set(failKey(finding), { finding, fix, status: 'rolled-back', reason: trial.error });
-          continue;
+          return;
         }
-        const verdict = await verify(discovered, current, trial.texts, [fix], [finding], audit.report.findings, opts);
+        const verdict = await verify(discovered, kinds, current, trial.texts, [fix], [finding], audit.report.findings, opts);
         if ('problem' in verdict) {
           failed.set(failKey(finding), { finding, fix, status: 'rolled-back', reason: verdict.problem });
-          continue;
+          return;
         }
         current = trial.texts;
         audit = verdict.audit;
         applied.push({ finding, fix, status: 'applied' });
-        progressed = true;
+        return;
       }
-    }
+      const together = await applyBatch(discovered, kinds, current, part, audit.report.findings, opts);
+      if (together) {
+        current = together.texts;
+        audit = together.audit;
+        applied.push(...part.map((finding): FixOutcome => ({ finding, fix: finding.fix!, status: 'applied' })));
+        return;
+      }
+      const half = Math.ceil(part.length / 2);
+      await settle(part.slice(0, half));
+      await settle(part.slice(half));
+    };
+    await settle(verifiable);
     // Overlapping fixes are retried on the re-audited text in the next pass.
-    if (!progressed) break;
+    if (applied.length === before) break;
   }
   const outcomes = [...applied, ...failed.values(), ...deferred.map(({ finding, fix }): FixOutcome => ({ finding, fix, status: 'overlap', reason: 'overlaps a fix already applied' }))];
   const files = new Map<string, { before: string | undefined; after: string }>();
@@ -115,6 +147,56 @@ export async function planFixes(discovered: DiscoveredRepo, opts: FixOptions): P
   return { files, outcomes };
 }
 
+/** The text of one line of a file, with each version's line starts computed once. */
+class LineIndex {
+  private cache = new Map<string, { text: string; starts: number[] }>();
+
+  lineText(file: string, text: string | undefined, line: number): string {
+    if (text === undefined) return '';
+    let entry = this.cache.get(file);
+    if (!entry || entry.text !== text) this.cache.set(file, (entry = { text, starts: lineStarts(text) }));
+    const start = entry.starts[line - 1];
+    if (start === undefined) return '';
+    const next = entry.starts[line];
+    return text.slice(start, next === undefined ? text.length : next - 1);
+  }
+}
+
+/**
+ * The spans taken in one file this pass, sorted by start. Taken spans never overlap each other,
+ * so a new span need only be compared with its neighbours.
+ */
+class SpanSet {
+  private spans: Array<[number, number]> = [];
+
+  /** The first index whose start is at or after `start`. */
+  private lowerBound(start: number): number {
+    let lo = 0;
+    let hi = this.spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.spans[mid]![0] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  overlaps(start: number, end: number): boolean {
+    const i = this.lowerBound(start);
+    if (i > 0 && overlapsOne(this.spans[i - 1]!, start, end)) return true;
+    for (let j = i; j < this.spans.length && this.spans[j]![0] <= end; j++) if (overlapsOne(this.spans[j]!, start, end)) return true;
+    return false;
+  }
+
+  add(start: number, end: number): void {
+    this.spans.splice(this.lowerBound(start), 0, [start, end]);
+  }
+}
+
+function overlapsOne([s, e]: [number, number], start: number, end: number): boolean {
+  return (start < e && s < end) || start === s || (start === end && start >= s && start <= e);
+}
+
 /**
  * The kind of a finding across re-audits: check, file and message id (offsets move, and another
  * fix may shift the text under a finding's range). Verification counts findings per kind: a
@@ -122,14 +204,6 @@ export async function planFixes(discovered: DiscoveredRepo, opts: FixOptions): P
  */
 function identity(f: Finding): string {
   return `${f.check}\0${f.file}\0${f.messageId}`;
-}
-
-function lineText(text: string | undefined, line: number): string {
-  return text?.split('\n')[line - 1] ?? '';
-}
-
-function overlaps(ranges: Array<[number, number]>, start: number, end: number): boolean {
-  return ranges.some(([s, e]) => (start < e && s < end) || start === s || (start === end && start >= s && start <= e));
 }
 
 /** Per file, the span from a fix's first edit to its last. */
@@ -144,20 +218,17 @@ function fixSpans(fix: Fix): Map<string, [number, number]> {
 
 async function applyBatch(
   discovered: DiscoveredRepo,
+  kinds: ReadonlyMap<string, FileKind>,
   current: Map<string, string>,
   batch: Finding[],
   findingsBefore: Finding[],
   opts: AuditOptions,
 ): Promise<{ texts: Map<string, string>; audit: Audit } | undefined> {
-  if (batch.length < 2) return undefined;
-  let texts = current;
-  for (const finding of batch) {
-    const trial = apply(texts, finding.fix!);
-    if ('error' in trial) return undefined;
-    texts = trial.texts;
-  }
-  const verdict = await verify(discovered, current, texts, batch.map((f) => f.fix!), batch, findingsBefore, opts);
-  return 'problem' in verdict ? undefined : { texts, audit: verdict.audit };
+  const fixes = batch.map((f) => f.fix!);
+  const trial = applyFixes(current, fixes);
+  if ('error' in trial) return undefined;
+  const verdict = await verify(discovered, kinds, current, trial.texts, fixes, batch, findingsBefore, opts);
+  return 'problem' in verdict ? undefined : { texts: trial.texts, audit: verdict.audit };
 }
 
 function firstEdit(fix: Fix): number {
@@ -169,30 +240,61 @@ function touchesProtected(fix: Fix, files: Set<string> | undefined): boolean {
   return fix.edits.some((e) => files.has(e.file)) || fix.newFiles.some((f) => files.has(f.file));
 }
 
-function apply(texts: Map<string, string>, fix: Fix): { texts: Map<string, string> } | { error: string } {
-  const next = new Map(texts);
-  const byFile = new Map<string, typeof fix.edits>();
-  for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  for (const [file, edits] of byFile) {
-    let text = next.get(file);
-    if (text === undefined) return { error: `${file} is not in the repository` };
-    const sorted = [...edits].sort((a, b) => b.start - a.start);
-    for (let i = 1; i < sorted.length; i++) if (sorted[i]!.end > sorted[i - 1]!.start) return { error: 'the fix\'s own edits overlap' };
-    for (const e of sorted) {
-      if (e.start < 0 || e.end > text.length || e.start > e.end) return { error: `edit outside ${file}` };
-      text = text.slice(0, e.start) + e.text + text.slice(e.end);
+/**
+ * Applies fixes whose spans do not overlap, all against the same text, in one pass per file
+ * (one copy of the map, one concatenation per file, however many fixes).
+ */
+function applyFixes(texts: Map<string, string>, fixes: readonly Fix[]): { texts: Map<string, string> } | { error: string } {
+  // Per file, every edit in the order it is written out: by offset, and at one offset the
+  // edit listed later first (what applying them one by one from the end gives).
+  const byFile = new Map<string, TextEdit[]>();
+  for (const fix of fixes) {
+    const own = new Map<string, TextEdit[]>();
+    for (const e of fix.edits) {
+      const list = own.get(e.file);
+      if (list) list.push(e);
+      else own.set(e.file, [e]);
     }
-    next.set(file, text);
+    for (const [file, edits] of own) {
+      const text = texts.get(file);
+      if (text === undefined) return { error: `${file} is not in the repository` };
+      const sorted = [...edits].sort((a, b) => b.start - a.start);
+      for (let i = 1; i < sorted.length; i++) if (sorted[i]!.end > sorted[i - 1]!.start) return { error: 'the fix\'s own edits overlap' };
+      for (const e of sorted) if (e.start < 0 || e.end > text.length || e.start > e.end) return { error: `edit outside ${file}` };
+      const all = byFile.get(file);
+      if (all) all.push(...sorted);
+      else byFile.set(file, sorted);
+    }
   }
-  for (const nf of fix.newFiles) {
-    if (next.has(nf.file)) return { error: `${nf.file} already exists` };
-    next.set(nf.file, nf.content);
+  const next = new Map(texts);
+  for (const [file, edits] of byFile) {
+    const text = texts.get(file)!;
+    // Fixes arrive later-first and each fix's edits are sorted from the end: reversed, the list
+    // runs from the start of the file; a stable sort keeps that order where fixes touch.
+    const ordered = edits.reverse();
+    ordered.sort((a, b) => a.start - b.start);
+    const parts: string[] = [];
+    let cursor = 0;
+    for (const e of ordered) {
+      if (e.start < cursor) return { error: 'the fixes\' edits overlap' };
+      parts.push(text.slice(cursor, e.start), e.text);
+      cursor = e.end;
+    }
+    parts.push(text.slice(cursor));
+    next.set(file, parts.join(''));
+  }
+  for (const fix of fixes) {
+    for (const nf of fix.newFiles) {
+      if (next.has(nf.file)) return { error: `${nf.file} already exists` };
+      next.set(nf.file, nf.content);
+    }
   }
   return { texts: next };
 }
 
 async function verify(
   discovered: DiscoveredRepo,
+  kinds: ReadonlyMap<string, FileKind>,
   before: Map<string, string>,
   after: Map<string, string>,
   fixes: Fix[],
@@ -200,19 +302,20 @@ async function verify(
   findingsBefore: Finding[],
   opts: AuditOptions,
 ): Promise<{ problem: string } | { audit: Audit }> {
-  const changed = [...after.keys()].filter((f) => before.get(f) !== after.get(f));
-  const declared = fixes.flatMap((fix) => fix.changes);
+  const changed = new Set([...after.keys()].filter((f) => before.get(f) !== after.get(f)));
+  const declared = new Map<string, Array<Array<string | number>>>();
+  for (const fix of fixes) for (const c of fix.changes) declared.set(c.file, [...(declared.get(c.file) ?? []), c.path]);
   for (const file of changed) {
-    const problem = compareDocuments(file, before.get(file), after.get(file)!, declared.filter((c) => c.file === file).map((c) => c.path));
+    const problem = compareDocuments(file, before.get(file), after.get(file)!, declared.get(file) ?? []);
     if (problem) return { problem };
   }
   // actionlint knows the workflow syntax and expression types: a fix must not add an error of its own.
-  for (const file of changed.filter((f) => classify(f) === 'workflow')) {
+  for (const file of [...changed].filter((f) => classify(f) === 'workflow')) {
     const added = await newActionlintErrors(file, before.get(file), after.get(file)!);
     if (added.length) return { problem: `actionlint: ${file}:${added[0]!.line}:${added[0]!.column}: ${added[0]!.message} [${added[0]!.kind}]` };
   }
-  const audit = await auditDiscovered(withTexts(discovered, after), opts);
-  const newErrors = audit.report.errors.filter((e) => changed.includes(e.file));
+  const audit = await auditDiscovered(withTexts(discovered, after, kinds), opts);
+  const newErrors = audit.report.errors.filter((e) => changed.has(e.file));
   if (newErrors.length) return { problem: `${newErrors[0]!.file}:${newErrors[0]!.line ?? 1}: ${newErrors[0]!.message}` };
   const count = (list: Finding[]): Map<string, number> => {
     const m = new Map<string, number>();
@@ -236,26 +339,50 @@ async function verify(
   return { audit };
 }
 
-/** Parses both versions and requires them equal outside the declared paths. */
-function compareDocuments(file: string, before: string | undefined, after: string, paths: Array<Array<string | number>>): string | undefined {
+type Parsed = { value?: unknown; error?: string; unverifiable?: string };
+
+/** A YAML or JSON file's data, for comparing two versions (undefined for other files). */
+function parseForCompare(file: string, text: string): Parsed | undefined {
   const kind = classify(file);
   const isJson = kind === 'renovate' || kind === 'package-json' || /\.json5?c?$/.test(file);
   const isYaml = /\.ya?ml$/i.test(file);
   if (!isJson && !isYaml) return undefined;
-  const parse = (text: string): { value?: unknown; error?: string } => {
-    if (isJson) {
-      const doc = parseJsonish(file, text);
-      return 'message' in doc ? { error: doc.message } : { value: jsonValue(doc.root) };
-    }
-    const doc = parseDocument(text, { uniqueKeys: true });
-    if (doc.errors.length) return { error: doc.errors[0]!.message.split('\n')[0] };
+  if (isJson) {
+    const doc = parseJsonish(file, text);
+    return 'message' in doc ? { error: doc.message } : { value: jsonValue(doc.root) };
+  }
+  let doc;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+  if (doc.errors.length) return { error: doc.errors[0]!.message.split('\n')[0] };
+  try {
     return { value: doc.toJS({ maxAliasCount: 1000 }) };
-  };
-  const next = parse(after);
+  } catch (err) {
+    // An alias bomb (or a document too deep to expand) parses but cannot be compared.
+    return { unverifiable: (err as Error).message };
+  }
+}
+
+/** Why no fix to this text can be verified (it parses, but its data cannot be expanded), if so. */
+function unverifiable(file: string, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseForCompare(file, text);
+  return parsed?.unverifiable !== undefined ? `${file} cannot be verified after the fix: ${parsed.unverifiable}` : undefined;
+}
+
+/** Parses both versions and requires them equal outside the declared paths. */
+function compareDocuments(file: string, before: string | undefined, after: string, paths: Array<Array<string | number>>): string | undefined {
+  const next = parseForCompare(file, after);
+  if (!next) return undefined;
   if (next.error !== undefined) return `${file} no longer parses: ${next.error}`;
+  if (next.unverifiable !== undefined) return `${file} cannot be verified after the fix: ${next.unverifiable}`;
   if (before === undefined) return undefined;
-  const prev = parse(before);
+  const prev = parseForCompare(file, before)!;
   if (prev.error !== undefined) return undefined;
+  if (prev.unverifiable !== undefined) return `${file} cannot be verified after the fix: ${prev.unverifiable}`;
   const strip = (value: unknown): unknown => {
     const copy = structuredClone(value);
     for (const p of paths) removePath(copy, p);
@@ -295,11 +422,10 @@ function jsonValue(node: JsonNodeLike): unknown {
 }
 
 /** The discovered repository with some files' text replaced and new files added. */
-export function withTexts(discovered: DiscoveredRepo, texts: Map<string, string>): DiscoveredRepo {
+export function withTexts(discovered: DiscoveredRepo, texts: Map<string, string>, kinds: ReadonlyMap<string, FileKind> = new Map(discovered.files.map((f) => [f.path, f.kind]))): DiscoveredRepo {
   const files: RepoFile[] = [];
   for (const [path, text] of texts) {
-    const existing = discovered.files.find((f) => f.path === path);
-    const kind = existing?.kind ?? classify(path);
+    const kind = kinds.get(path) ?? classify(path);
     if (kind) files.push({ path, kind, text });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -1,18 +1,26 @@
 /** A single fix shown as a unified diff against the files as they are. */
+import type { RepoFile } from '../loader/discover.js';
 import type { RepoModel } from '../model/repo.js';
 import type { Fix } from '../types.js';
-import { unifiedDiff } from './diff.js';
+import { editsDiff, lineStarts, unifiedDiff } from './diff.js';
+
+/** Line starts per file, computed once per file however many fixes are previewed in it. */
+const starts = new WeakMap<RepoFile, number[]>();
 
 export function fixDiff(repo: RepoModel, fix: Fix): string {
   const out: string[] = [];
-  const files = [...new Set(fix.edits.map((e) => e.file))];
-  for (const file of files) {
-    const before = repo.files.find((f) => f.path === file)?.text;
-    if (before === undefined) continue;
-    const edits = fix.edits.filter((e) => e.file === file).sort((a, b) => b.start - a.start);
-    let after = before;
-    for (const e of edits) after = after.slice(0, e.start) + e.text + after.slice(e.end);
-    out.push(unifiedDiff(file, before, after));
+  const byFile = new Map<string, Fix['edits']>();
+  for (const e of fix.edits) {
+    const list = byFile.get(e.file);
+    if (list) list.push(e);
+    else byFile.set(e.file, [e]);
+  }
+  for (const [file, edits] of byFile) {
+    const entry = repo.file(file);
+    if (entry === undefined) continue;
+    let lines = starts.get(entry);
+    if (!lines) starts.set(entry, (lines = lineStarts(entry.text)));
+    out.push(editsDiff(file, entry.text, edits, lines));
   }
   for (const nf of fix.newFiles) out.push(unifiedDiff(nf.file, undefined, nf.content));
   return out.join('');

@@ -7,6 +7,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { trackTemp, untrackTemp } from './temp-files.js';
 import type { RepoIdentity } from '../types.js';
 
 export interface ResolvedTarget {
@@ -34,6 +35,8 @@ export interface TargetOptions {
   token?: string;
   /** Told, before anything is cloned, how the target was read. */
   onNote?: (note: string) => void;
+  /** Seconds a clone may take (--clone-timeout); 300 by default. */
+  cloneTimeout?: number;
 }
 
 const OWNER_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -61,8 +64,11 @@ export async function resolveTarget(target: string, opts: TargetOptions): Promis
   const identity = explicit ?? fromUrl;
   const identitySource = explicit ? ('--repo' as const) : fromUrl ? ('target' as const) : undefined;
   const dir = opts.keepClone ? path.resolve(opts.keepClone) : await mkdtemp(path.join(os.tmpdir(), 'pipewarden-clone-'));
+  if (!opts.keepClone) trackTemp(dir);
   const cleanup = async (): Promise<void> => {
-    if (!opts.keepClone) await rm(dir, { recursive: true, force: true });
+    if (opts.keepClone) return;
+    await rm(dir, { recursive: true, force: true });
+    untrackTemp(dir);
   };
   if (interpretation) opts.onNote?.(interpretation);
   try {
@@ -83,7 +89,31 @@ async function clone(url: string, dir: string, opts: TargetOptions): Promise<voi
     const basic = Buffer.from(`x-access-token:${opts.token}`).toString('base64');
     Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
   }
-  const result = await execa('git', args, { env, reject: false, stdin: 'ignore', timeout: 300_000 });
+  const seconds = opts.cloneTimeout ?? 300;
+  // git runs in its own process group so that a timeout ends its helpers (git-remote-http) too.
+  const child = execa('git', args, { env, reject: false, stdin: 'ignore', detached: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }, seconds * 1000);
+  const stopGroup = (): void => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', stopGroup);
+  const result = await child.finally(() => {
+    clearTimeout(timer);
+    process.off('exit', stopGroup);
+  });
+  if (timedOut) throw new TargetError(`could not clone ${redact(url)}: timed out after ${seconds} s (--clone-timeout)`);
   if (result.exitCode !== 0 || result.failed) {
     const why = lastLine(result.stderr) || result.shortMessage || 'git failed';
     throw new TargetError(`could not clone ${redact(url)}: ${redact(why)}`);

@@ -3,7 +3,8 @@
  * (that would lose positions and expand aliases without limit); instead the model builders
  * walk the parsed Document through these helpers, which resolve aliases under a budget.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, YAMLParseError } from 'yaml';
+import type { Alias } from 'yaml';
 import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { AuditError, SourceRange } from '../types.js';
 
@@ -15,6 +16,8 @@ export class YamlFile {
   readonly doc: Document.Parsed;
   private aliasesResolved = 0;
   private aliasBombReported = false;
+  /** What each alias names, found in one walk (the package's Alias.resolve walks the whole document per call). */
+  private aliasTargets?: Map<Alias, Node | undefined>;
 
   /**
    * @param errors where problems go; the repository model passes its own list so that errors
@@ -25,7 +28,13 @@ export class YamlFile {
     readonly text: string,
     readonly errors: AuditError[] = [],
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
+    try {
+      this.doc = parseYaml(text, this.lineCounter);
+    } catch (err) {
+      // The parser recurses; a document nested deeper than the stack allows is bad input, not a crash.
+      this.doc = parseDocument('', { lineCounter: new LineCounter() });
+      this.doc.errors.push(new YAMLParseError([0, 0], 'IMPOSSIBLE', `cannot be parsed: ${(err as Error).message}`));
+    }
     for (const e of this.doc.errors) {
       this.errors.push({ file: path, line: this.lineCounter.linePos(e.pos[0]).line, message: `YAML: ${firstLine(e.message)}` });
     }
@@ -50,8 +59,22 @@ export class YamlFile {
       }
       return null;
     }
-    const target = node.resolve(this.doc);
-    return target && !isAlias(target) ? (target as Node) : null;
+    const target = this.targets().get(node);
+    return target && !isAlias(target) ? target : null;
+  }
+
+  /** Alias.resolve's rule: the last node before the alias (in document order) with its anchor. */
+  private targets(): Map<Alias, Node | undefined> {
+    if (this.aliasTargets) return this.aliasTargets;
+    const targets = new Map<Alias, Node | undefined>();
+    const anchors = new Map<string, Node>();
+    visit(this.doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) targets.set(node, anchors.get(node.source));
+        else if (node.anchor) anchors.set(node.anchor, node);
+      },
+    });
+    return (this.aliasTargets = targets);
   }
 
   range(node: { range?: [number, number, number] | null | undefined }): SourceRange {
@@ -110,19 +133,25 @@ export class YamlFile {
     return out;
   }
 
-  private collectStrings(node: Node | null, out: Array<Scalar<string>>): void {
+  private collectStrings(node: Node | null, out: Array<Scalar<string>>, open = new Set<Node>()): void {
     if (!node) return;
     if (isScalar(node)) {
       if (typeof node.value === 'string') out.push(node as Scalar<string>);
-    } else if (isMap(node)) {
+      return;
+    }
+    // An alias back into one of its own ancestors (`a: &x { b: *x }`) would recurse for ever.
+    if (open.has(node)) return;
+    open.add(node);
+    if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
-        this.collectStrings(isScalar(pair.key) ? pair.key : this.deref(pair.key), out);
-        this.collectStrings(isScalar(pair.value) ? pair.value : this.deref(pair.value), out);
+        this.collectStrings(isScalar(pair.key) ? pair.key : this.deref(pair.key), out, open);
+        this.collectStrings(isScalar(pair.value) ? pair.value : this.deref(pair.value), out, open);
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) this.collectStrings(isScalar(item) ? item : this.deref(item), out);
+      for (const item of node.items) this.collectStrings(isScalar(item) ? item : this.deref(item), out, open);
     }
+    open.delete(node);
   }
 
   /** The document path of the innermost node at an offset (`['jobs', 'build', 'steps', 2, 'uses']`). */
@@ -170,6 +199,47 @@ export class YamlFile {
     const m = /^[ \t]+#[ \t]?(.*?)[ \t]*$/.exec(rest);
     return m ? m[1] : undefined;
   }
+}
+
+/**
+ * `parseDocument` with unique keys enforced in linear time. The `yaml` package's own check
+ * compares each key with every earlier key of its map (quadratic in a map of thousands of jobs);
+ * this one parses without it and then finds repeated keys with one hash set per map, reporting
+ * the same DUPLICATE_KEY error at the repeated key, in source order among the other errors.
+ */
+export function parseYaml(text: string, lineCounter?: LineCounter): Document.Parsed {
+  const doc = parseDocument(text, { ...(lineCounter ? { lineCounter } : {}), prettyErrors: false, uniqueKeys: false });
+  const dupes: YAMLParseError[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        // The package's rule: the same node, or scalars with === values.
+        const id = isScalar(key) ? key.value : key;
+        if (seen.has(id) && !(typeof id === 'number' && Number.isNaN(id))) {
+          const at = (key as { range?: [number, number, number] } | null)?.range?.[0] ?? node.range?.[0] ?? 0;
+          dupes.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        } else seen.add(id);
+        stack.push(pair.value, pair.key);
+      }
+    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+  }
+  if (dupes.length) {
+    // Each repeated key goes just before the first of the package's errors that lies after it.
+    dupes.sort((a, b) => a.pos[0] - b.pos[0]);
+    const merged: YAMLParseError[] = [];
+    let next = 0;
+    for (const e of doc.errors) {
+      while (next < dupes.length && dupes[next]!.pos[0] < e.pos[0]) merged.push(dupes[next++]!);
+      merged.push(e);
+    }
+    merged.push(...dupes.slice(next));
+    doc.errors.splice(0, doc.errors.length, ...merged);
+  }
+  return doc;
 }
 
 export function asString(node: Node | null): string | undefined {

@@ -24,6 +24,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
     target = await resolveTarget(wanted, {
       ...(config.ref ? { ref: config.ref } : {}),
       ...(config.keepClone ? { keepClone: config.keepClone } : {}),
+      ...(config.cloneTimeout ? { cloneTimeout: config.cloneTimeout } : {}),
       ...(config.repo ? { repo: config.repo } : {}),
       ...(config.githubUrl ? { gitBase: config.githubUrl } : {}),
       onNote: (note) => io.stderr(`pipewarden: ${note}\n`),
@@ -61,7 +62,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
         remote = new RemoteGatherer(createClient({ token, ...(config.githubUrl ? { githubUrl: config.githubUrl } : {}) }), { owner: target.identity.owner, repo: target.identity.name }, pins && fixing ? { resolver: pins.resolver } : {});
       }
     }
-    const { RepoSession, SessionError } = await import('../../engine/session.js');
+    const { RepoSession, SessionError, WriteFailure } = await import('../../engine/session.js');
     let session: RepoSession;
     try {
       session = await RepoSession.open(target.dir, {
@@ -126,7 +127,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
     } catch (err) {
       if (err instanceof SessionError || err instanceof OutputError) {
         io.stderr(`pipewarden: ${err.message}\n`);
-        return err instanceof SessionError ? EXIT.usage : EXIT.cannotRun;
+        return err instanceof SessionError && !(err instanceof WriteFailure) ? EXIT.usage : EXIT.cannotRun;
       }
       throw err;
     }
@@ -169,9 +170,12 @@ async function pullRequests(session: RepoSession, config: CliConfig, io: Io, ide
   }
 }
 
+/** Past this a fix's diff is left out of the JSON (a fix on a line of megabytes, thousands of times over). */
+const MAX_JSON_DIFF = 64 * 1024;
+
 function withDiff(session: RepoSession, f: Finding): void {
   const preview = session.fixPreview(f);
-  if (preview && !('refused' in preview) && f.fix) f.fix = { ...f.fix, diff: preview.diff };
+  if (preview && !('refused' in preview) && f.fix && preview.diff.length <= MAX_JSON_DIFF) f.fix = { ...f.fix, diff: preview.diff };
 }
 
 export function fixSummary(result: FixResult): string {

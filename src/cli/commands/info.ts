@@ -64,6 +64,7 @@ Options:
   --repo owner/name          the repository's identity (else from the target or origin)
   --ref REF                  branch or tag to clone (remote targets)
   --keep-clone DIR           clone into DIR and keep it
+  --clone-timeout SECONDS    give up a clone after SECONDS (default 300)
   --offline                  make no network requests
   --fix                      apply safe fixes to the working tree (--fix=all: unsafe ones too)
   --pr                       with --fix: also open a remediation pull request (a remote target's --fix always does)
