@@ -86,7 +86,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
       // describes the files as they are afterwards.
       const prMode = !!config.fix && (config.pr || target.remote);
       if (prMode) {
-        const code = await pullRequests(session, config, io, target.identity);
+        const code = await pullRequests(session, config, io);
         if (code !== EXIT.ok) return code;
       }
       let fixed: FixResult | undefined;
@@ -137,37 +137,20 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
   }
 }
 
-async function pullRequests(session: RepoSession, config: CliConfig, io: Io, identity: { owner: string; name: string } | undefined): Promise<number> {
-  if (!identity) return usage(io, 'opening a pull request needs the repository on GitHub: pass --repo owner/name (or audit a checkout whose origin is on GitHub)');
-  const { createClient, findToken } = await import('../../github/client.js');
-  const token = await findToken(config.token, io.env);
-  if (!token) return usage(io, 'opening a pull request needs a GitHub token: --token, GH_TOKEN, GITHUB_TOKEN, or `gh auth login`');
-  const { openPullRequests } = await import('../../engine/pull-requests.js');
-  const { PullRequestError } = await import('../../github/pull-request.js');
-  try {
-    const opened = await openPullRequests(session, {
-      client: createClient({ token, ...(config.githubUrl ? { githubUrl: config.githubUrl } : {}) }),
-      owner: identity.owner,
-      repo: identity.name,
-      selection: config.fix ?? 'safe',
-      ...(config.prSplit ? { split: config.prSplit } : {}),
-      draft: config.draft,
-      log: (line) => io.stderr(`pipewarden: ${line}\n`),
-    });
-    if (opened.length === 0) io.stderr('pipewarden: no fix to propose: no pull request opened\n');
-    for (const pr of opened) {
-      const state = pr.action === 'created' ? 'opened' : pr.action === 'updated' ? 'updated' : 'unchanged (nothing new to push)';
-      io.stderr(`pipewarden: pull request #${pr.number} ${state}: ${pr.url} (${pr.fixes} fix${pr.fixes === 1 ? '' : 'es'}, branch ${pr.branch}${pr.fork ? ` in ${pr.fork}` : ''})\n`);
-      if (pr.note) io.stderr(`pipewarden: ${pr.note}\n`);
-    }
-    return EXIT.ok;
-  } catch (err) {
-    if (err instanceof PullRequestError) {
-      io.stderr(`pipewarden: pull request not opened: ${err.message}\n`);
-      return EXIT.cannotRun;
-    }
-    throw err;
+async function pullRequests(session: RepoSession, config: CliConfig, io: Io): Promise<number> {
+  const { propose } = await import('../propose.js');
+  const result = await propose(session, config, io.env, config.fix ?? 'safe', { ...(config.prSplit ? { split: config.prSplit } : {}), log: (line) => io.stderr(`pipewarden: ${line}\n`) });
+  if ('error' in result) {
+    io.stderr(`pipewarden: ${result.error}\n`);
+    return result.usage ? EXIT.usage : EXIT.cannotRun;
   }
+  if (result.opened.length === 0) io.stderr('pipewarden: no fix to propose: no pull request opened\n');
+  for (const pr of result.opened) {
+    const state = pr.action === 'created' ? 'opened' : pr.action === 'updated' ? 'updated' : 'unchanged (nothing new to push)';
+    io.stderr(`pipewarden: pull request #${pr.number} ${state}: ${pr.url} (${pr.fixes} fix${pr.fixes === 1 ? '' : 'es'}, branch ${pr.branch}${pr.fork ? ` in ${pr.fork}` : ''})\n`);
+    if (pr.note) io.stderr(`pipewarden: ${pr.note}\n`);
+  }
+  return EXIT.ok;
 }
 
 /** Past this a fix's diff is left out of the JSON (a fix on a line of megabytes, thousands of times over). */

@@ -21,26 +21,9 @@ export async function runInteractive(session: RepoSession, config: CliConfig, io
 
 /** The queue's "open pull request": the queued findings' fixes, through the same code as --fix --pr. */
 async function openPullRequest(session: RepoSession, config: CliConfig, io: Io, findings: Finding[]): Promise<{ url: string } | { error: string }> {
-  const identity = session.identity;
-  if (!identity) return { error: 'the repository on GitHub is not known: start pipewarden with --repo owner/name' };
-  if (config.offline) return { error: '--offline: no pull requests' };
-  const { createClient, findToken } = await import('../../github/client.js');
-  const token = await findToken(config.token, io.env);
-  if (!token) return { error: 'needs a GitHub token: --token, GH_TOKEN, GITHUB_TOKEN, or `gh auth login`' };
-  const { openPullRequests } = await import('../../engine/pull-requests.js');
-  const { PullRequestError } = await import('../../github/pull-request.js');
-  try {
-    const opened = await openPullRequests(session, {
-      client: createClient({ token, ...(config.githubUrl ? { githubUrl: config.githubUrl } : {}) }),
-      owner: identity.owner,
-      repo: identity.name,
-      selection: findings,
-      draft: config.draft,
-    });
-    const first = opened[0];
-    return first ? { url: first.url } : { error: 'no fix in the queue could be applied' };
-  } catch (err) {
-    if (err instanceof PullRequestError) return { error: err.message };
-    throw err;
-  }
+  const { propose } = await import('../propose.js');
+  const result = await propose(session, config, io.env, findings);
+  if ('error' in result) return { error: result.error };
+  const first = result.opened[0];
+  return first ? { url: first.url } : { error: 'no fix in the queue could be applied' };
 }
