@@ -50,7 +50,7 @@ export const excessivePermissions: Check = {
               confidence: 'high',
               ...withTopFix,
               messageId: 'workflow-scope-dead',
-              message: `\`${s.scope}: write\` at workflow level reaches no job: ${wf.jobs.length === 1 ? 'the only job declares' : `all ${wf.jobs.length} jobs declare`} their own permissions, so it is dead configuration that a job added later would inherit`,
+              message: `\`${s.scope}: write\` at workflow level reaches no job: ${wf.jobs.length === 1 ? 'the only job declares its' : wf.jobs.length === 2 ? 'both jobs declare their' : `all ${wf.jobs.length} jobs declare their`} own permissions, so it is dead configuration that a job added later would inherit`,
             });
             continue;
           }
@@ -67,7 +67,7 @@ export const excessivePermissions: Check = {
               wf.jobs.length <= 1
                 ? `\`${s.scope}: write\` at workflow level reaches job ${names} and every job added later; grant it on the job that needs it`
                 : reached.length === wf.jobs.length
-                  ? `\`${s.scope}: write\` at workflow level reaches all ${wf.jobs.length} jobs; grant it on the job that needs it`
+                  ? `\`${s.scope}: write\` at workflow level reaches ${wf.jobs.length === 2 ? 'both jobs' : `all ${wf.jobs.length} jobs`} (${names}); grant it on the job that needs it`
                   : `\`${s.scope}: write\` at workflow level reaches ${reached.length} of ${wf.jobs.length} jobs (${names}); grant it on the job that needs it`,
           });
         }

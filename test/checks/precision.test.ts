@@ -363,7 +363,7 @@ ruleTester(excessivePermissions, {
           line: 3,
           column: 3,
           severity: 'low',
-          message: '`contents: write` at workflow level reaches no job: all 2 jobs declare their own permissions, so it is dead configuration that a job added later would inherit',
+          message: '`contents: write` at workflow level reaches no job: both jobs declare their own permissions, so it is dead configuration that a job added later would inherit',
         },
       ],
     },
