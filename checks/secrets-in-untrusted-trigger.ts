@@ -2,7 +2,12 @@ import type { Check } from '../src/check.js';
 import { describeGate, gateAt, jobGates } from '../src/analysis/gates.js';
 import { distinctNames, isTokenSecret, reachLabels, secretUsesInJob } from '../src/analysis/secrets.js';
 import { callerLocation, reachingEvents } from '../src/analysis/workflow-graph.js';
-import { PRIVILEGED_UNTRUSTED_EVENTS } from '../src/analysis/facts.js';
+import { PRIVILEGED_UNTRUSTED_EVENTS, usesAction } from '../src/analysis/facts.js';
+import type { Memo } from '../src/analysis/memo.js';
+import { taintOf } from '../src/analysis/taint.js';
+import { valuePaths } from '../src/model/expressions.js';
+import type { RepoModel } from '../src/model/repo.js';
+import { expressionsIn, type Job, type Workflow } from '../src/model/workflow.js';
 import type { Severity } from '../src/types.js';
 
 const OUTSIDER_EVENTS = new Set([...PRIVILEGED_UNTRUSTED_EVENTS].filter((e) => e !== 'watch' && e !== 'fork'));
@@ -40,15 +45,27 @@ export const secretsInUntrustedTrigger: Check = {
       if (uses.length === 0) continue;
       const names = distinctNames(uses);
       const gate = gateAt(jobGates(repo, wf, job, memo), uses[0]!.step);
-      const severity: Severity = gate ? 'low' : job.environment ? 'medium' : 'high';
+      // High only when something an outsider controls runs in the job: code checked out at a ref an
+      // event names, or event text in a script. Otherwise the secret waits for a compromised step.
+      const reach = gate || job.environment ? undefined : outsiderReach(repo, wf, job, memo);
+      const severity: Severity = gate ? 'low' : job.environment ? 'medium' : reach ? 'high' : 'medium';
       report({
         file: wf.file,
         range: uses[0]!.range,
         severity,
+        // One message id whether or not outsider input reaches the job: fixing an injection there lowers the severity, it does not make a new finding.
         messageId: gate ? 'secrets-behind-gate' : job.environment ? 'secrets-gated' : 'secrets',
         message:
           `job \`${job.id}\` reads ${names.map((n) => `\`${n}\``).join(', ')} in a workflow run by ${events}` +
-          (gate ? `; only when ${describeGate(gate)}` : job.environment ? ` (gated by environment \`${job.environment.name}\`)` : ''),
+          (gate
+            ? `; only when ${describeGate(gate)}`
+            : job.environment
+              ? ` (gated by environment \`${job.environment.name}\`)`
+              : reach
+                ? `, where ${reach}`
+                : job.uses
+                  ? '; the called workflow decides what runs with it'
+                  : '; pipewarden sees no step that runs code or script text an outsider controls, so it is exposed to a compromised step or action'),
         ...(related.length ? { related } : {}),
       });
     }
@@ -84,3 +101,23 @@ export const secretsInUntrustedTrigger: Check = {
     }
   },
 };
+
+/** What an outsider controls in a job's steps: a checkout at a ref taken from an expression, or event text in a script. */
+function outsiderReach(repo: RepoModel, wf: Workflow, job: Job, memo: Memo): string | undefined {
+  // A checkout whose ref names the pull request's head is the clearest case; any computed ref comes next.
+  const checkouts = job.steps
+    .map((step, i) => ({ i, ref: usesAction(step, 'actions/checkout') ? (step.with.get('ref') ?? step.with.get('repository')) : undefined }))
+    .filter((c) => c.ref?.value.includes('${{'));
+  const checkout = checkouts.find((c) => /head|pull|\bpr\b/i.test(c.ref!.value)) ?? checkouts[0];
+  if (checkout) return `step ${checkout.i + 1} checks out \`${checkout.ref!.value.trim()}\``;
+  for (const [i, step] of job.steps.entries()) {
+    const script = step.run ?? (usesAction(step, 'actions/github-script') ? step.with.get('script') : undefined);
+    if (!script) continue;
+    for (const expr of expressionsIn(wf.yaml, script.node)) {
+      if (!expr.expr) continue;
+      const tainted = valuePaths(expr.expr).find((p) => taintOf(repo, wf, job, i, p, memo));
+      if (tainted) return `step ${i + 1} expands \`${tainted}\` into its script`;
+    }
+  }
+  return undefined;
+}

@@ -136,11 +136,14 @@ describe('interactive view screens', () => {
     await ui.press('/', has('search: '));
     const s = await ui.press('secrets-outside-environment', has('search "secrets-outside-environment"'));
     expect(s).toContain('1 of 10 findings');
-    expect(cursorLine(s)).toMatch(/HIGH\s+secrets-in-untrusted-\s+\.github\/workflows\/reusable\.yml:9/);
+    // Medium: no step of the called job runs code or script text an outsider controls.
+    expect(cursorLine(s)).toMatch(/MEDIUM\s+secrets-in-untrusted-\s+\.github\/workflows\/reusable\.yml:9/);
     await ui.press(KEYS.enter, (x) => !x.includes('search: '));
     const f = await ui.press(KEYS.enter, has('Why it matters'));
-    expect(f).toContain('HIGH     secrets-in-untrusted-trigger  .github/workflows/reusable.yml:9:26');
-    expect(f).toContain('job `build` reads `CODECOV_TOKEN` in a workflow run by pull_request_target (via .github/workflows/caller.yml)');
+    expect(f).toContain('MEDIUM   secrets-in-untrusted-trigger  .github/workflows/reusable.yml:9:26');
+    expect(f).toContain(
+      'job `build` reads `CODECOV_TOKEN` in a workflow run by pull_request_target (via\n.github/workflows/caller.yml); pipewarden sees no step that runs code or script text an outsider controls, so\nit is exposed to a compromised step or action',
+    );
     expect(f.split('\n')).toContain('also reported as secrets-outside-environment: the same span, for the same cause; this finding stands for it');
     // The last row is below the fold: G scrolls to the end.
     const end = await ui.press('G', has('caller.yml:5:11'));

@@ -343,8 +343,9 @@ ruleTester(secretsInUntrustedTrigger, {
         {
           line: 8,
           column: 22,
-          severity: 'high',
-          message: 'job `a` reads `NPM_TOKEN` in a workflow run by pull_request_target (via .github/workflows/caller.yml)',
+          severity: 'medium',
+          message:
+            'job `a` reads `NPM_TOKEN` in a workflow run by pull_request_target (via .github/workflows/caller.yml); pipewarden sees no step that runs code or script text an outsider controls, so it is exposed to a compromised step or action',
           related: [{ file: '.github/workflows/caller.yml', line: 5, column: 11, endLine: 5, endColumn: 41, note: 'calls this workflow from a workflow run by pull_request_target' }],
         },
       ],

@@ -72,12 +72,29 @@ ruleTester(secretsInUntrustedTrigger, {
   valid: [{ name: 'secrets on push', files: { [WF]: job('push', '    steps:', '      - run: x ${{ secrets.A }}') } }],
   invalid: [
     {
-      name: 'secret and workflow write scope in an issue_comment workflow',
+      name: 'secret and workflow write scope in an issue_comment workflow: medium while no outsider input runs',
       files: { [WF]: yaml('on: issue_comment', 'permissions:', '  issues: write', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - run: x', '        env: {T: "${{ secrets.BOT_TOKEN }}"}') },
       findings: [
         { line: 3, column: 3, severity: 'medium' },
-        { line: 9, column: 19, severity: 'high', message: 'job `a` reads `BOT_TOKEN` in a workflow run by issue_comment' },
+        {
+          line: 9,
+          column: 19,
+          severity: 'medium',
+          message: 'job `a` reads `BOT_TOKEN` in a workflow run by issue_comment; pipewarden sees no step that runs code or script text an outsider controls, so it is exposed to a compromised step or action',
+        },
       ],
+    },
+    {
+      name: 'high when the comment reaches a script in the same job',
+      files: { [WF]: yaml('on: issue_comment', 'permissions: {}', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - run: echo "${{ github.event.comment.body }}"', '      - run: x', '        env: {T: "${{ secrets.BOT_TOKEN }}"}') },
+      findings: [{ line: 9, column: 19, severity: 'high', message: 'job `a` reads `BOT_TOKEN` in a workflow run by issue_comment, where step 1 expands `github.event.comment.body` into its script' }],
+    },
+    {
+      name: 'high when the pull request head is checked out',
+      files: {
+        [WF]: yaml('on: pull_request_target', 'permissions: {}', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683', '        with:', '          ref: ${{ github.event.pull_request.head.sha }}', '      - run: make', '        env: {T: "${{ secrets.BOT_TOKEN }}"}'),
+      },
+      findings: [{ line: 11, column: 19, severity: 'high', message: 'job `a` reads `BOT_TOKEN` in a workflow run by pull_request_target, where step 1 checks out `${{ github.event.pull_request.head.sha }}`' }],
     },
   ],
 });
