@@ -54,7 +54,9 @@ export const excessivePermissions: Check = {
             });
             continue;
           }
-          const severity: Severity = HIGH_RISK_SCOPES.has(s.scope) ? 'high' : 'medium';
+          // With one job the scope goes where it is used anyway; what is left is the job added later
+          // that would inherit it: worth moving, not urgent.
+          const severity: Severity = wf.jobs.length <= 1 ? 'low' : HIGH_RISK_SCOPES.has(s.scope) ? 'high' : 'medium';
           const names = reached.map((j) => `\`${j.id}\``).join(', ');
           report({
             file: wf.file,
