@@ -244,6 +244,14 @@ describe('pipewarden org end to end (real clones from the stand-in)', () => {
     expect(unknown.stderr).toContain('organisation nobody-here not found');
     const usage = await run('org', 'acme', '--shard', '2/2');
     expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toContain('--shard must be i/n with 0 <= i < n');
+    const single = await run('org', 'acme', '--keep-clone', dir);
+    expect(single.exitCode).toBe(2);
+    expect(single.stderr).toContain('--keep-clone is for a single audit');
+    const csvElsewhere = await execa('node', [BIN, '.', '--format', 'csv'], { reject: false });
+    expect(csvElsewhere.exitCode).toBe(2);
+    const stray = await execa('node', [BIN, '.', '--shard', '0/2'], { reject: false });
+    expect(stray.stderr).toContain('--shard goes with pipewarden org');
   });
 
   it('--fix opens one pull request per repository with fixes, one at a time; a second run pushes nothing', async () => {
@@ -259,5 +267,50 @@ describe('pipewarden org end to end (real clones from the stand-in)', () => {
     expect(gh.pulls('acme/api')).toHaveLength(1);
     expect(first.stdout + first.stderr + second.stdout + second.stderr).not.toContain(TOKEN);
     expect(gh.violations).toEqual([]);
+  });
+});
+
+describe('organisation report formats', () => {
+  const report = {
+    org: 'acme',
+    repositories: [
+      { repository: 'acme/b', status: 'failed' as const, error: 'could not clone: <boom>', filesScanned: 0, findings: [], auditErrors: [] },
+      {
+        repository: 'acme/a',
+        status: 'ok' as const,
+        filesScanned: 2,
+        auditErrors: [],
+        findings: [
+          { check: 'template-injection', area: 'injection' as const, severity: 'high' as const, file: WF, line: 3, column: 9, message: '`${{ github.event.issue.title }}` <script>alert(1)</script> | x', fingerprint: 'a.0' },
+          { check: 'unpinned-uses', area: 'pinning' as const, severity: 'medium' as const, file: WF, line: 8, column: 15, message: '=HYPERLINK("x")', fingerprint: 'b.0' },
+        ],
+      },
+    ],
+  };
+  it('orders repositories canonically and counts by area and severity in every format', () => {
+    const json = JSON.parse(renderOrg(report, 'json')) as { repositories: Array<{ repository: string; byArea: Record<string, number> }>; totals: { bySeverity: Record<string, number>; failed: number } };
+    expect(json.repositories.map((r) => r.repository)).toEqual(['acme/a', 'acme/b']);
+    expect(json.repositories[0]!.byArea).toMatchObject({ injection: 1, pinning: 1, permissions: 0 });
+    expect(json.totals).toMatchObject({ failed: 1, bySeverity: { high: 1, medium: 1, low: 0 } });
+    const text = renderOrg(report, 'text');
+    expect(text).toMatch(/^acme\/a +\. +1 +\. +\. +1/m);
+    expect(text).toContain('acme/b: could not clone: <boom>');
+    const md = renderOrg(report, 'markdown');
+    expect(md).toContain('| `acme/a` | 0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 2 | ok |');
+    expect(md).toContain('- `acme/b`: could not clone: <boom>');
+  });
+  it('escapes repository text in HTML and keeps CSV cells from running as formulas', () => {
+    const html = renderOrg(report, 'html');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<a href="#repo-acme_a">acme/a</a>');
+    expect(html).toContain("default-src 'none'");
+    const csv = renderOrg({ org: 'acme', repositories: [{ ...report.repositories[0]!, error: '=cmd|x' }] }, 'csv');
+    expect(csv.split('\r\n')[1]).toMatch(/^acme\/b,failed,(0,){15}0,"'=cmd\|x"$/);
+  });
+  it('merge reads back what the JSON format writes, and says which file is wrong', () => {
+    expect(renderOrgJson(parseOrgJson('x.json', renderOrgJson(report)))).toBe(renderOrgJson(report));
+    expect(() => parseOrgJson('x.json', '{')).toThrow(/x\.json: not JSON/);
+    expect(() => parseOrgJson('y.json', '{"kind":"other"}')).toThrow(/y\.json: not a pipewarden org report/);
   });
 });

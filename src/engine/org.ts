@@ -103,14 +103,6 @@ export function filterRepositories(repos: readonly OrgRepository[], filter: Repo
   );
 }
 
-export function parseShard(s: string): { index: number; count: number } | undefined {
-  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
-  if (!m) return undefined;
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  return count >= 1 && index < count ? { index, count } : undefined;
-}
-
 /**
  * The shard a repository belongs to: its lower-cased full name hashed, mod the shard count.
  * It depends on the name alone, so shard jobs listing the organisation at slightly different

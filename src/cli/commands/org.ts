@@ -15,6 +15,8 @@ export async function orgCommand(checks: readonly Check[], config: CliConfig, io
   const org = config.target;
   if (!org || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(org)) return usage(io, org ? `"${org}" is not an organisation name` : 'org needs an organisation name: pipewarden org ORG');
   if (config.offline) return usage(io, '--offline makes no network requests, so the repositories of an organisation can be neither listed nor cloned');
+  const single = (['repo', 'ref', 'keepClone', 'config', 'baseline', 'writeBaseline', 'patch'] as const).filter((k) => config[k] !== undefined);
+  if (single.length || config.dryRun) return usage(io, `${single.length ? `--${single[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : '--dry-run'} is for a single audit, not pipewarden org`);
   const opts = config.org!;
   const { createClient, findToken } = await import('../../github/client.js');
   const { OrgError, filterRepositories, inShard, listOrgRepositories, orgExitCode, repositoryAuditor, runOrg } = await import('../../engine/org.js');
