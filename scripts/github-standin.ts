@@ -125,6 +125,8 @@ export interface SeedOptions {
   private?: boolean;
   archived?: boolean;
   fork?: boolean;
+  /** Repository topics (listed by GET /orgs/{org}/repos and GET /repos/{owner}/{repo}). */
+  topics?: string[];
   /** repos.get of a fork created by createFork answers 404 this many times first, as GitHub's forks take a while to appear. */
   forkDelay?: number;
   /** File modes other than 100644 (e.g. 100755 for a script, 120000 for a symlink whose content is its target). */
@@ -190,6 +192,7 @@ interface StateRepo {
   private: boolean;
   archived: boolean;
   fork: boolean;
+  topics: string[];
   parent?: string;
   /** 404s left before a fresh fork shows up. */
   hiddenFor: number;
@@ -295,6 +298,8 @@ export async function startGitHubStandin(repos: Record<string, StandinRepo>, syn
       const key = `${params[0]}/${params[1]}`.toLowerCase();
       answer = route.template === '/advisories'
         ? listAdvisories(advisories, url.searchParams)
+        : route.template === '/orgs/{org}/repos' && method === 'GET'
+        ? listOrgRepos(state, who, params[0]!, url, port)
         : state.repos.has(key) || (route.template === '/repos/{owner}/{repo}' && method === 'GET')
         ? handleState(state, who, method, route.template, params, url.searchParams, body as Record<string, unknown> | undefined)
         : method === 'GET'
@@ -603,6 +608,7 @@ function seedRepository(state: StandinState, fullName: string, opts: SeedOptions
     private: opts.private ?? false,
     archived: opts.archived ?? false,
     fork: opts.fork ?? false,
+    topics: opts.topics ?? [],
     hiddenFor: 0,
     refs: new Map([[`refs/heads/${defaultBranch}`, head]]),
     pulls: [],
@@ -720,7 +726,7 @@ function repoBody(state: StandinState, repo: StateRepo, who: TokenInfo, full: bo
     open_issues_count: repo.pulls.filter((p) => p.state === 'open').length,
     open_issues: repo.pulls.filter((p) => p.state === 'open').length,
     is_template: false,
-    topics: [],
+    topics: repo.topics ?? [],
     has_issues: true,
     has_projects: false,
     has_wiki: false,
@@ -746,6 +752,29 @@ function repoBody(state: StandinState, repo: StateRepo, who: TokenInfo, full: bo
     }
   }
   return body;
+}
+
+/**
+ * GET /orgs/{org}/repos: the organisation's stateful repositories (owner matching, any case),
+ * sorted by full name as `sort=full_name` does, paginated with per_page (default 30, at most 100)
+ * and page, with a Link header (next, last) the way GitHub sends it.
+ */
+function listOrgRepos(state: StandinState, who: TokenInfo, org: string, url: URL, port: number): Answer {
+  const all = [...state.repos.values()].filter((r) => r.owner.toLowerCase() === org.toLowerCase() && r.hiddenFor === 0);
+  if (all.length === 0) return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
+  all.sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0));
+  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
+  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+  const last = Math.max(1, Math.ceil(all.length / perPage));
+  const link = (n: number, rel: string): string => {
+    const u = new URL(`http://127.0.0.1:${port}${url.pathname}`);
+    for (const [k, v] of url.searchParams) if (k !== 'page') u.searchParams.set(k, v);
+    u.searchParams.set('page', String(n));
+    return `<${u.href}>; rel="${rel}"`;
+  };
+  const links = [...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []), ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : [])];
+  const body = all.slice((page - 1) * perPage, page * perPage).map((r) => repoBody(state, r, who, false));
+  return { status: 200, body, ...(links.length ? { headers: { link: links.join(', ') } } : {}) };
 }
 
 function refBody(repo: StateRepo, ref: string, sha: string): Record<string, unknown> {
@@ -1042,6 +1071,7 @@ function handleState(state: StandinState, who: TokenInfo, method: string, templa
           private: repo.private,
           archived: false,
           fork: true,
+          topics: [],
           parent: fullName,
           hiddenFor: forkDelays.get(fullName) ?? 0,
           refs: new Map(b.default_branch_only === false ? repo.refs : [[`refs/heads/${repo.defaultBranch}`, repo.refs.get(`refs/heads/${repo.defaultBranch}`)!]]),

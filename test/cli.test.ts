@@ -136,7 +136,7 @@ describe('pipewarden CLI', () => {
 
   it('the project passes its own audit with nothing at medium or above', async () => {
     const run = await pipewarden([ROOT, '--repo', 'pipewarden/pipewarden', '--exclude', 'examples,test/fixtures', '--fail-on', 'medium']);
-    expect(run.stdout).toContain('3 workflows');
+    expect(run.stdout).toContain('4 workflows');
     expect(run.exitCode).toBe(0);
   });
 

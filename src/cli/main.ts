@@ -39,6 +39,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return EXIT.ok;
   }
   if (config.command === 'help') return (await import('./commands/info.js')).help(config, io);
+  if (config.command === 'merge') return (await import('./commands/org.js')).mergeCommand(config, io);
   // Loaded only now so that --version and --help start without parsing any of the engine.
   const { CHECKS } = await import('../registry.js');
   if (config.command === 'checks') return (await import('./commands/info.js')).listChecks(CHECKS, config, io);
@@ -46,6 +47,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   const { selectChecks } = await import('../audit/runner.js');
   const selected = selectChecks(CHECKS, config.checks, config.skip);
   if ('unknown' in selected) return usage(io, `unknown check id: ${selected.unknown.join(', ')} (see pipewarden checks)`);
+  if (config.command === 'org') return (await import('./commands/org.js')).orgCommand(selected, config, io);
   const { auditCommand } = await import('./commands/audit.js');
   return auditCommand(selected, config, io, isInteractive(config, io));
 }

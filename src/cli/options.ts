@@ -5,14 +5,20 @@ import { SEVERITIES, type Severity } from '../types.js';
 export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export const COMMANDS = ['audit', 'secrets', 'checks', 'explain', 'help'] as const;
+export const COMMANDS = ['audit', 'secrets', 'checks', 'explain', 'help', 'org', 'merge'] as const;
+/** `org` and `merge` also write CSV; they have no SARIF or annotations (those are one repository's). */
+const ORG_FORMATS = ['text', 'json', 'csv', 'markdown', 'html'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliConfig {
   command: Command;
   /** The audit target (audit, secrets), the check id (explain) or the command (help). */
   target?: string;
+  /** `merge`: the shard reports. */
+  targets?: string[];
   format: Format;
+  /** `org` and `merge`: the format asked for (CSV is theirs alone). */
+  orgFormat?: (typeof ORG_FORMATS)[number];
   /** The user asked for a format (the interactive view only opens without one). */
   formatGiven: boolean;
   output?: string;
@@ -47,6 +53,18 @@ export interface CliConfig {
   ci: boolean;
   version: boolean;
   help: boolean;
+  /** `org`: which repositories, how many at once, the shard and the resume file. */
+  org?: OrgOptions;
+}
+
+export interface OrgOptions {
+  includeArchived: boolean;
+  includeForks: boolean;
+  include: string[];
+  topics: string[];
+  concurrency: number;
+  state?: string;
+  shard?: { index: number; count: number };
 }
 
 const OPTIONS = {
@@ -82,6 +100,13 @@ const OPTIONS = {
   ci: { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
+  'include-archived': { type: 'boolean' },
+  'include-forks': { type: 'boolean' },
+  include: { type: 'string', multiple: true },
+  topic: { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  state: { type: 'string' },
+  shard: { type: 'string' },
 } as const;
 
 export function parseCommandLine(argv: string[]): CliConfig | { error: string } {
@@ -99,9 +124,14 @@ export function parseCommandLine(argv: string[]): CliConfig | { error: string } 
   let command: Command = 'audit';
   if (positionals[0] && (COMMANDS as readonly string[]).includes(positionals[0]) && positionals[0] !== 'audit') command = positionals.shift() as Command;
   else if (positionals[0] === 'audit') positionals.shift();
-  if (positionals.length > 1) return { error: `expected one ${command === 'explain' ? 'check id' : 'target'}, got ${positionals.length}: ${positionals.join(' ')}` };
-  const format = (v.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) return { error: `--format must be one of ${FORMATS.join(', ')}` };
+  if (positionals.length > 1 && command !== 'merge') return { error: `expected one ${command === 'explain' ? 'check id' : 'target'}, got ${positionals.length}: ${positionals.join(' ')}` };
+  const orgLike = command === 'org' || command === 'merge';
+  const given = v.format ?? 'text';
+  const formats: readonly string[] = orgLike ? ORG_FORMATS : FORMATS;
+  const format = (given === 'csv' ? 'text' : given) as Format;
+  if (!formats.includes(given)) return { error: `--format must be one of ${formats.join(', ')}${orgLike ? ` for ${command}` : ''}` };
+  const org = orgOptions(command, v);
+  if (typeof org === 'string') return { error: org };
   const failOn = v['fail-on'] ?? 'high';
   if (failOn !== 'none' && !(SEVERITIES as readonly string[]).includes(failOn)) return { error: '--fail-on must be critical, high, medium, low or none' };
   const prSplit = v['pr-split'];
@@ -114,6 +144,9 @@ export function parseCommandLine(argv: string[]): CliConfig | { error: string } 
     command,
     ...(cloneTimeout !== undefined ? { cloneTimeout } : {}),
     ...(positionals[0] !== undefined ? { target: positionals[0] } : {}),
+    ...(command === 'merge' ? { targets: positionals } : {}),
+    ...(org ? { org } : {}),
+    ...(orgLike ? { orgFormat: given as (typeof ORG_FORMATS)[number] } : {}),
     format,
     formatGiven: v.format !== undefined,
     ...(v.output !== undefined ? { output: v.output } : {}),
@@ -145,6 +178,28 @@ export function parseCommandLine(argv: string[]): CliConfig | { error: string } 
     ci: !!v.ci,
     version: !!v.version,
     help: !!v.help,
+  };
+}
+
+function orgOptions(command: Command, v: Record<string, string | boolean | string[] | undefined>): OrgOptions | undefined | string {
+  const given = ['include-archived', 'include-forks', 'include', 'topic', 'concurrency', 'state', 'shard'].filter((k) => v[k] !== undefined);
+  if (command !== 'org') return given.length ? `--${given[0]} goes with pipewarden org` : undefined;
+  const concurrency = v.concurrency === undefined ? 4 : Number(v.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return '--concurrency must be a whole number from 1 to 64';
+  let shard: OrgOptions['shard'];
+  if (typeof v.shard === 'string') {
+    const m = /^(\d+)\/(\d+)$/.exec(v.shard);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) return `--shard must be i/n with 0 <= i < n (e.g. 0/4), got ${v.shard}`;
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
+  return {
+    includeArchived: !!v['include-archived'],
+    includeForks: !!v['include-forks'],
+    include: ((v.include as string[] | undefined) ?? []).flatMap(list),
+    topics: ((v.topic as string[] | undefined) ?? []).flatMap(list),
+    concurrency,
+    ...(typeof v.state === 'string' ? { state: v.state } : {}),
+    ...(shard ? { shard } : {}),
   };
 }
 

@@ -46,6 +46,8 @@ Usage:
   pipewarden checks                 list the checks (--format json for data)
   pipewarden explain <check-id>     why a check matters and how to fix it (--format json)
   pipewarden help [command]         this help, or one command's
+  pipewarden org <org>              audit every repository of an organisation (see help org)
+  pipewarden merge shard-*.json     merge the shard reports of \`org --shard\` into one
 
 At a terminal (stdout a TTY, CI unset, no --ci/--format/-o) the audit opens the interactive
 view; everywhere else it prints a report.
@@ -93,6 +95,23 @@ const COMMAND_HELP: Record<string, string> = {
   checks: 'pipewarden checks [--format json]\n  Every check with its area, default severity and whether it can fix what it finds.\n',
   explain: 'pipewarden explain <check-id> [--format json]\n  What a check finds, why it matters, how to fix it by hand, and an example.\n',
   help: 'pipewarden help [command]\n  General help, or one command\'s.\n',
+  org: `pipewarden org <org> [options]
+  Lists the organisation's repositories through the API, clones each shallowly and audits it,
+  a few at a time; prints a repository-by-area matrix with severity totals and failures.
+  --include GLOB, --exclude GLOB   repository names to take / leave out (gitignore globs)
+  --include-archived, --include-forks   archived repositories and forks are skipped otherwise
+  --topic T                  only repositories with topic T (repeatable: all of them)
+  --concurrency N            repositories audited at once (default 4)
+  --shard i/n                audit only shard i of n (0 <= i < n); merge the JSON reports after
+  --state FILE               resume file: written after each repository; a rerun skips those done
+  --format text|json|csv|markdown|html, -o FILE, --fail-on LEVEL, --checks, --skip, --github-url
+  --fix [--pr-split area|check] [--draft]   one remediation pull request per repository
+  Exit codes: 1 a finding at or above --fail-on in any repository, 3 every repository failed.
+`,
+  merge: `pipewarden merge shard-*.json [--format text|json|csv|markdown|html] [-o FILE] [--fail-on LEVEL]
+  Merges the JSON reports of \`pipewarden org --shard i/n\` (every shard exactly once) into the
+  report one unsharded run gives. Exit codes as for org.
+`,
 };
 
 export function help(config: CliConfig, io: Io): number {
