@@ -2,8 +2,6 @@
  * The light half of the GitHub client: API hosts and finding a token. Nothing here loads Octokit
  * (or execa, until `gh auth token` is asked), so the audit path can use it for free.
  */
-import type { GitHubClient } from './client.js';
-
 /** API base for a GitHub web URL: api.github.com for github.com, `<url>/api/v3` for Enterprise Server or a stand-in. */
 export function apiBase(githubUrl: string | undefined): string {
   if (!githubUrl) return 'https://api.github.com';
@@ -18,7 +16,7 @@ export function apiHost(githubUrl: string | undefined): string {
 }
 
 /** The API host a client talks to. */
-export function clientHost(client: GitHubClient): string {
+export function clientHost(client: { request: { endpoint: { DEFAULTS: { baseUrl: string } } } }): string {
   return new URL(client.request.endpoint.DEFAULTS.baseUrl).host.toLowerCase();
 }
 
