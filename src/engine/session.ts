@@ -19,6 +19,7 @@ import { dirtyFiles, UnsafeWriteError, WriteFailedError, writeAtomically } from 
 import type { Resolver } from '../github/resolve.js';
 import type { RemoteFacts, RemoteGatherer } from '../github/settings.js';
 import { discover, type DiscoveredRepo } from '../loader/discover.js';
+import { ParseCache } from '../model/cache.js';
 import type { AuditError, Finding, RepoIdentity } from '../types.js';
 
 export type Progress =
@@ -71,6 +72,8 @@ export class RepoSession {
   config: PipewardenConfig = { ignore: [], disabled: new Set(), severity: new Map(), exclude: [], errors: [] };
   private baseline?: ReadonlySet<string>;
   private readonly listeners = new Set<(p: Progress) => void>();
+  /** Parses kept between this session's audits: auditing again after an edit re-parses only the edited files. */
+  private readonly parseCache = new ParseCache();
 
   private constructor(
     readonly dir: string,
@@ -115,7 +118,7 @@ export class RepoSession {
     const { discovered, config } = await this.discover();
     if (config.errors.length) throw new SessionError(config.errors.map(formatError).join('\n'));
     this.config = config;
-    const audit = await auditDiscovered(discovered, this.auditOptions());
+    const audit = await auditDiscovered(discovered, { ...this.auditOptions(), parseCache: this.parseCache });
     this.last = { audit, discovered };
     this.progress({ phase: 'ready', findings: audit.report.findings.length, ms: performance.now() - started });
     return audit;

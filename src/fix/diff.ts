@@ -1,5 +1,14 @@
 /** Unified diffs that `git apply` accepts, built on jsdiff's structuredPatch. */
-import { structuredPatch } from 'diff';
+import { createRequire } from 'node:module';
+
+/**
+ * jsdiff is loaded on the first diff (its CommonJS build, synchronously), not at start-up: an
+ * audit that shows no fix never needs it.
+ */
+type StructuredPatch = typeof import('diff').structuredPatch;
+let loaded: StructuredPatch | undefined;
+const structuredPatch: StructuredPatch = ((...args: Parameters<StructuredPatch>) =>
+  (loaded ??= (createRequire(import.meta.url)('diff') as typeof import('diff')).structuredPatch)(...args)) as StructuredPatch;
 
 export function unifiedDiff(file: string, before: string | undefined, after: string | undefined): string {
   const patch = structuredPatch(before === undefined ? '/dev/null' : `a/${file}`, after === undefined ? '/dev/null' : `b/${file}`, before ?? '', after ?? '', '', '', { context: 3 });

@@ -7,6 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { auditDiscovered, type Audit, type AuditOptions } from '../audit/audit.js';
+import { ParseCache } from '../model/cache.js';
 import { parseJsonish } from '../model/jsonish.js';
 import { parseYaml } from '../model/yaml.js';
 import { classify, type DiscoveredRepo, type FileKind, type RepoFile } from '../loader/discover.js';
@@ -51,7 +52,8 @@ export async function planFixes(discovered: DiscoveredRepo, opts: FixOptions): P
   const failKey = (f: Finding): string => `${identity(f)}\0${lines.lineText(f.file, current.get(f.file), f.line)}`;
   // Re-audits build fixes only for the findings that become candidates (most verification
   // audits need none at all).
-  opts = { ...opts, fixes: 'lazy' };
+  // One parse cache per plan: a verifying re-audit re-parses only the files a fix changed.
+  opts = { ...opts, fixes: 'lazy', parseCache: new ParseCache() };
   const kinds = new Map(discovered.files.map((f) => [f.path, f.kind]));
   let audit = await auditDiscovered(withTexts(discovered, current, kinds), opts);
   let deferred: Array<{ finding: Finding; fix: Fix }> = [];

@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { trackTemp, untrackTemp } from '../loader/temp-files.js';
 
 export class UnsafeWriteError extends Error {}
@@ -73,6 +72,7 @@ export async function writeAtomically(root: string, rel: string, content: string
  * fsmonitor and hooks off so that nothing configured in the repository executes.
  */
 export async function dirtyFiles(root: string): Promise<Set<string> | undefined> {
+  const { execa } = await import('execa');
   const result = await execa('git', ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', 'status', '--porcelain=v1', '-z', '--untracked-files=all'], {
     cwd: root,
     reject: false,

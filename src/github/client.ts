@@ -6,8 +6,11 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
-import { execa } from 'execa';
 import { connectionFailure, NetworkError } from './errors.js';
+import { apiBase } from './host.js';
+
+// Kept importable from here; they live in ./host.js so that a plain audit does not load Octokit.
+export { apiBase, apiHost, clientHost, findToken } from './host.js';
 
 /**
  * Failures to reach the server at all (DNS, refused, timeout, TLS, dropped connection) become a
@@ -33,24 +36,6 @@ function networkErrors(octokit: Pick<Octokit, 'hook'>): void {
 
 const PipewardenOctokit = Octokit.plugin(throttling, networkErrors, retry);
 export type GitHubClient = InstanceType<typeof PipewardenOctokit>;
-
-/** API base for a GitHub web URL: api.github.com for github.com, `<url>/api/v3` for Enterprise Server or a stand-in. */
-export function apiBase(githubUrl: string | undefined): string {
-  if (!githubUrl) return 'https://api.github.com';
-  const url = githubUrl.replace(/\/+$/, '');
-  if (/^https?:\/\/(?:www\.)?github\.com$/i.test(url)) return 'https://api.github.com';
-  return url.endsWith('/api/v3') ? url : `${url}/api/v3`;
-}
-
-/** The API host (with a port when there is one) a pin cache entry is keyed by: `api.github.com`, `ghe.example.com`, `127.0.0.1:PORT`. */
-export function apiHost(githubUrl: string | undefined): string {
-  return new URL(apiBase(githubUrl)).host.toLowerCase();
-}
-
-/** The API host a client talks to. */
-export function clientHost(client: GitHubClient): string {
-  return new URL(client.request.endpoint.DEFAULTS.baseUrl).host.toLowerCase();
-}
 
 /**
  * Timing knobs. The defaults are GitHub's recommendations (one write a second, three seconds
@@ -93,13 +78,4 @@ export function createClient(opts: { token?: string; githubUrl?: string; limits?
     },
     retry: { doNotRetry: [400, 401, 403, 404, 409, 422], ...(limits.retryAfterUnitMs !== undefined ? { retryAfterBaseValue: limits.retryAfterUnitMs } : {}) },
   });
-}
-
-/** --token, else GH_TOKEN, else GITHUB_TOKEN, else what `gh auth token` prints (if gh is installed). */
-export async function findToken(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const direct = explicit ?? env.GH_TOKEN ?? env.GITHUB_TOKEN;
-  if (direct) return direct;
-  const gh = await execa('gh', ['auth', 'token'], { reject: false, stdin: 'ignore', timeout: 5_000 });
-  const token = gh.exitCode === 0 ? gh.stdout.trim() : '';
-  return token || undefined;
 }

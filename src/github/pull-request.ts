@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GitHubClient } from './client.js';
-import { clientHost } from './client.js';
+import { clientHost } from './host.js';
 import { describeFailure, type Failure } from './errors.js';
 
 export const MARKER_TRAILER = 'Generated-by: pipewarden';

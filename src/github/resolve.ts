@@ -6,7 +6,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { clientHost, type GitHubClient } from './client.js';
+import type { GitHubClient } from './client.js';
+import { clientHost } from './host.js';
 import { describeFailure } from './errors.js';
 
 export interface Resolution {

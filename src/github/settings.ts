@@ -10,7 +10,7 @@
  * nothing twice.
  */
 import type { GitHubClient } from './client.js';
-import { clientHost } from './client.js';
+import { clientHost } from './host.js';
 import { describeFailure } from './errors.js';
 import { resolutionKey, Resolver, type ResolveResult } from './resolve.js';
 

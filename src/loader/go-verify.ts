@@ -4,7 +4,6 @@
  * from the repository.
  */
 import path from 'node:path';
-import { execa } from 'execa';
 
 export interface GoVerifyResult {
   ok: boolean;
@@ -12,6 +11,7 @@ export interface GoVerifyResult {
 }
 
 export async function goModVerify(root: string, goModPaths: string[]): Promise<Map<string, GoVerifyResult> | { error: string }> {
+  const { execa } = await import('execa');
   const out = new Map<string, GoVerifyResult>();
   for (const rel of goModPaths) {
     const dir = path.join(root, path.dirname(rel));

@@ -6,7 +6,6 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { trackTemp, untrackTemp } from './temp-files.js';
 import type { RepoIdentity } from '../types.js';
 
@@ -91,6 +90,7 @@ async function clone(url: string, dir: string, opts: TargetOptions): Promise<voi
   }
   const seconds = opts.cloneTimeout ?? 300;
   // git runs in its own process group so that a timeout ends its helpers (git-remote-http) too.
+  const { execa } = await import('execa');
   const child = execa('git', args, { env, reject: false, stdin: 'ignore', detached: true });
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -152,6 +152,7 @@ export function identityFromUrl(url: string): RepoIdentity | undefined {
 async function originIdentity(dir: string): Promise<RepoIdentity | undefined> {
   const config = path.join(dir, '.git', 'config');
   if (!(await stat(config).then((s) => s.isFile(), () => false))) return undefined;
+  const { execa } = await import('execa');
   const result = await execa('git', ['config', '--file', config, '--get', 'remote.origin.url'], { reject: false, stdin: 'ignore', env: { GIT_CONFIG_NOSYSTEM: '1' } });
   return result.exitCode === 0 ? identityFromUrl(result.stdout) : undefined;
 }

@@ -7,7 +7,8 @@ import type { DiscoveredRepo, FileKind, RepoFile } from '../loader/discover.js';
 import { member, parseJsonish, type JsonDoc } from './jsonish.js';
 import type { AuditError, RepoIdentity } from '../types.js';
 import { buildAction, buildWorkflow, type ActionModel, type Workflow } from './workflow.js';
-import { YamlFile } from './yaml.js';
+import type { ParseCache } from './cache.js';
+import { parseYamlFile, YamlFile } from './yaml.js';
 
 export type { RepoIdentity };
 
@@ -32,7 +33,12 @@ export interface RepoModel {
   file(path: string): RepoFile | undefined;
 }
 
-export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentity | undefined): RepoModel {
+/**
+ * @param cache parses of earlier builds to reuse (a re-audit re-parses only the files whose text
+ *   changed); the wrappers, the workflow model and the error list are built fresh either way.
+ */
+export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentity | undefined, cache?: ParseCache): RepoModel {
+  const parsedYaml = (file: RepoFile) => (cache ? cache.get(file.path, file.kind, file.text, () => parseYamlFile(file.path, file.text)) : parseYamlFile(file.path, file.text));
   const errors: AuditError[] = [...discovered.errors];
   const workflows: Workflow[] = [];
   const actions: ActionModel[] = [];
@@ -40,8 +46,8 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
   const yamlFiles: Array<{ kind: FileKind; yaml: YamlFile }> = [];
   for (const file of discovered.files) {
     if (file.kind === 'renovate' || file.kind === 'package-json') {
-      const doc = parseJsonish(file.path, file.text);
-      if ('message' in doc) errors.push(doc);
+      const doc = cache ? cache.get(file.path, file.kind, file.text, () => parseJsonish(file.path, file.text)) : parseJsonish(file.path, file.text);
+      if ('message' in doc) errors.push({ ...doc });
       else if (file.kind === 'renovate') renovate.push(doc);
       else {
         const key = member(doc.root, 'renovate');
@@ -50,12 +56,12 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
       continue;
     }
     if (file.kind === 'dependabot' || file.kind === 'security-insights' || file.kind === 'dco' || file.kind === 'goreleaser') {
-      const yaml = new YamlFile(file.path, file.text, errors);
+      const yaml = new YamlFile(file.path, file.text, errors, parsedYaml(file));
       if (yaml.ok) yamlFiles.push({ kind: file.kind, yaml });
       continue;
     }
     if (file.kind !== 'workflow' && file.kind !== 'action') continue;
-    const yaml = new YamlFile(file.path, file.text, errors);
+    const yaml = new YamlFile(file.path, file.text, errors, parsedYaml(file));
     if (!yaml.ok) continue;
     try {
       if (file.kind === 'workflow') workflows.push(buildWorkflow(yaml));
@@ -64,6 +70,7 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
       yaml.error(null, `could not be modelled: ${(err as Error).message}`);
     }
   }
+  cache?.endBuild();
   const byPath = new Map(discovered.files.map((f) => [f.path, f]));
   const model: RepoModel = {
     root: discovered.root,

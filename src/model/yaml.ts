@@ -11,8 +11,31 @@ import type { AuditError, SourceRange } from '../types.js';
 /** How many alias resolutions one document may make before it is treated as an alias bomb. */
 const ALIAS_BUDGET = 10_000;
 
+/** What parsing one YAML text produces, independent of any audit (kept by the ParseCache). */
+export interface ParsedYaml {
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** The text's own parse errors, as the repository model lists them. */
+  readonly errors: readonly AuditError[];
+}
+
+/** Parses a YAML file once; a YamlFile wraps the result (a fresh wrapper per audit may share it). */
+export function parseYamlFile(path: string, text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseYaml(text, lineCounter);
+  } catch (err) {
+    // The parser recurses; a document nested deeper than the stack allows is bad input, not a crash.
+    doc = parseDocument('', { lineCounter: new LineCounter() });
+    doc.errors.push(new YAMLParseError([0, 0], 'IMPOSSIBLE', `cannot be parsed: ${(err as Error).message}`));
+  }
+  const errors = doc.errors.map((e) => ({ file: path, line: lineCounter.linePos(e.pos[0]).line, message: `YAML: ${firstLine(e.message)}` }));
+  return { doc, lineCounter, errors };
+}
+
 export class YamlFile {
-  readonly lineCounter = new LineCounter();
+  readonly lineCounter: LineCounter;
   readonly doc: Document.Parsed;
   private aliasesResolved = 0;
   private aliasBombReported = false;
@@ -22,22 +45,17 @@ export class YamlFile {
   /**
    * @param errors where problems go; the repository model passes its own list so that errors
    *   found while checks walk the file (an alias bomb) are reported too.
+   * @param parsed this text parsed already (from the ParseCache); parsed here when not given.
    */
   constructor(
     readonly path: string,
     readonly text: string,
     readonly errors: AuditError[] = [],
+    parsed: ParsedYaml = parseYamlFile(path, text),
   ) {
-    try {
-      this.doc = parseYaml(text, this.lineCounter);
-    } catch (err) {
-      // The parser recurses; a document nested deeper than the stack allows is bad input, not a crash.
-      this.doc = parseDocument('', { lineCounter: new LineCounter() });
-      this.doc.errors.push(new YAMLParseError([0, 0], 'IMPOSSIBLE', `cannot be parsed: ${(err as Error).message}`));
-    }
-    for (const e of this.doc.errors) {
-      this.errors.push({ file: path, line: this.lineCounter.linePos(e.pos[0]).line, message: `YAML: ${firstLine(e.message)}` });
-    }
+    this.doc = parsed.doc;
+    this.lineCounter = parsed.lineCounter;
+    for (const e of parsed.errors) this.errors.push({ ...e });
   }
 
   get ok(): boolean {

@@ -54,10 +54,11 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
     if (config.offline) io.stderr('pipewarden: remote checks skipped: --offline\n');
     else if (!target.identity) io.stderr('pipewarden: remote checks skipped: the GitHub repository is not known (--repo owner/name)\n');
     else {
-      const { createClient, findToken } = await import('../../github/client.js');
+      const { findToken } = await import('../../github/host.js');
       const token = await findToken(config.token, io.env);
       if (!token) io.stderr('pipewarden: remote checks skipped: no GitHub token (--token, GH_TOKEN, GITHUB_TOKEN or gh auth login)\n');
       else {
+        const { createClient } = await import('../../github/client.js');
         const { RemoteGatherer } = await import('../../github/settings.js');
         remote = new RemoteGatherer(createClient({ token, ...(config.githubUrl ? { githubUrl: config.githubUrl } : {}) }), { owner: target.identity.owner, repo: target.identity.name }, pins && fixing ? { resolver: pins.resolver } : {});
       }
