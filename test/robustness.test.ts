@@ -92,7 +92,9 @@ describe('signals', () => {
     const child = spawn(process.execPath, [BIN, dir, '--fix=all', '--offline', '--fail-on', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise((r) => setTimeout(r, 700));
+    // Signal once the run is under way (its first note is printed after the handlers are set), not after a fixed wait.
+    for (let i = 0; i < 400 && !stderr.includes('remote checks skipped'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(stderr).toContain('remote checks skipped');
     child.kill(signal);
     const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     expect(exit).toBe(code);
