@@ -58,6 +58,7 @@ import { refVersionMismatch } from '../checks/ref-version-mismatch.js';
 import { knownVulnerableAction } from '../checks/known-vulnerable-action.js';
 import { noVulnerabilityAlerts } from '../checks/no-vulnerability-alerts.js';
 import { noPrivateVulnerabilityReporting } from '../checks/no-private-vulnerability-reporting.js';
+import { actionsLockMismatch } from '../checks/actions-lock-mismatch.js';
 import type { Check } from './check.js';
 
 export const CHECKS: readonly Check[] = [
@@ -120,6 +121,7 @@ export const CHECKS: readonly Check[] = [
   knownVulnerableAction,
   noVulnerabilityAlerts,
   noPrivateVulnerabilityReporting,
+  actionsLockMismatch,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -122,6 +122,8 @@ export function runChecks(repo: RepoModel, env: AuditEnv, checks: readonly Check
  */
 const SUBSUMES: Record<string, string[]> = {
   'secrets-in-untrusted-trigger': ['secrets-outside-environment'],
+  // A ref left out of the Actions lockfile is also a ref pinned to a tag; the lock is the thing to fix.
+  'actions-lock-mismatch': ['unpinned-uses'],
 };
 
 function oneFindingPerSpot(findings: Finding[]): Finding[] {
