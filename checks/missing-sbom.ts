@@ -18,7 +18,7 @@ export const missingSbom: Check = {
     fixable: false,
   },
   workflow(wf, { repo, memo, report }) {
-    const goreleaser = memo.get('goreleaser', repo, () => goReleaserFacts(repo));
+    const goreleaser = goReleaserFacts(repo, memo);
     const published = publications(repo, wf, goreleaser, memo);
     const first = published[0];
     if (!first) return;

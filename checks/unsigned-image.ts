@@ -20,7 +20,7 @@ export const unsignedImage: Check = {
     fixable: false,
   },
   workflow(wf, { repo, memo, report }) {
-    const goreleaser = memo.get('goreleaser', repo, () => goReleaserFacts(repo));
+    const goreleaser = goReleaserFacts(repo, memo);
     const images = publications(repo, wf, goreleaser, memo).filter((p) => p.kind === 'image');
     const first = images[0];
     if (!first || signsImages(repo, wf, goreleaser, memo)) return;

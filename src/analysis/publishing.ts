@@ -66,7 +66,12 @@ export interface GoReleaserFacts {
   sboms: boolean;
 }
 
-export function goReleaserFacts(repo: RepoModel): GoReleaserFacts {
+/** The repository's GoReleaser facts, read once per audit. */
+export function goReleaserFacts(repo: RepoModel, memo: Memo = NO_MEMO): GoReleaserFacts {
+  return memo.get('goreleaser', repo, () => readGoReleaserFacts(repo));
+}
+
+function readGoReleaserFacts(repo: RepoModel): GoReleaserFacts {
   const facts = { images: false, signs: false, sboms: false };
   for (const yaml of repo.yamlOfKind('goreleaser')) {
     const root = yaml.root;
