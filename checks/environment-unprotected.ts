@@ -17,6 +17,8 @@ export const environmentUnprotected: Check = {
       'In Settings > Environments, add required reviewers and restrict deployment branches to protected branches (or a named list).',
     example: 'Settings > Environments > production > Required reviewers: @org/release; Deployment branches: Protected branches only',
     fixable: false,
+    // Reads the environments GitHub reports (env.remote).
+    lookups: true,
   },
   job(job, wf, { env, memo, report }) {
     const remote = env.remote;

@@ -16,6 +16,8 @@ export const missingSbom: Check = {
     howToFix: 'Set `sbom: true` on docker/build-push-action, or generate one with anchore/sbom-action and attach or attest it.',
     example: '- uses: docker/build-push-action@<sha> # v6\n  with:\n    push: true\n+   sbom: true',
     fixable: false,
+    // Release-triggered workflows anywhere in the repository count as evidence (publishing.ts).
+    wholeRepo: (repo) => repo.workflows.some((wf) => wf.triggers.some((t) => t.event === 'release')),
   },
   workflow(wf, { repo, memo, report }) {
     const goreleaser = goReleaserFacts(repo, memo);

@@ -1,5 +1,5 @@
-import type { Check } from '../src/check.js';
-import { isInternal, usesSites, usesTarget } from '../src/analysis/facts.js';
+import type { Check, CheckContext } from '../src/check.js';
+import { isInternal, usesTarget, workflowUsesSites, actionUsesSites, type UsesSite } from '../src/analysis/facts.js';
 import { pinFix } from '../src/edits/pin.js';
 
 export const mutableInternalRef: Check = {
@@ -20,21 +20,28 @@ export const mutableInternalRef: Check = {
     example:
       '- uses: my-org/shared-actions/setup@main\n+ uses: my-org/shared-actions/setup@8f4b7f84864484a7bf31766abe9204da3cbe65b3 # main',
     fixable: true,
+    lookups: true,
   },
-  run({ repo, env, report }) {
-    for (const site of usesSites(repo)) {
-      const { file, uses } = site;
-      if (uses.kind !== 'action' && uses.kind !== 'reusable-workflow') continue;
-      if (uses.refKind !== 'branch' || !isInternal(repo, uses.owner)) continue;
-      const target = `${usesTarget(uses)}@${uses.ref}`;
-      report({
-        file,
-        range: uses.range,
-        group: target,
-        fix: () => pinFix(env, site),
-        messageId: uses.kind === 'action' ? 'internal-action-branch' : 'internal-workflow-branch',
-        message: `\`${target}\` follows the branch \`${uses.ref}\` of an internal ${uses.kind === 'action' ? 'action' : 'workflow'}: whoever can push there changes this CI`,
-      });
-    }
+  // Per file: the look-ups it needs for fixes are made before the audit walks (see `lookups`).
+  workflow(wf, ctx) {
+    for (const site of workflowUsesSites(wf)) visit(site, ctx);
+  },
+  action(action, ctx) {
+    for (const site of actionUsesSites(action)) visit(site, ctx);
   },
 };
+
+function visit(site: UsesSite, { repo, env, report }: CheckContext): void {
+  const { file, uses } = site;
+  if (uses.kind !== 'action' && uses.kind !== 'reusable-workflow') return;
+  if (uses.refKind !== 'branch' || !isInternal(repo, uses.owner)) return;
+  const target = `${usesTarget(uses)}@${uses.ref}`;
+  report({
+    file,
+    range: uses.range,
+    group: target,
+    fix: () => pinFix(env, site),
+    messageId: uses.kind === 'action' ? 'internal-action-branch' : 'internal-workflow-branch',
+    message: `\`${target}\` follows the branch \`${uses.ref}\` of an internal ${uses.kind === 'action' ? 'action' : 'workflow'}: whoever can push there changes this CI`,
+  });
+}

@@ -1,8 +1,8 @@
-import type { Check } from '../src/check.js';
-import { usesSites } from '../src/analysis/facts.js';
+import type { Check, CheckContext } from '../src/check.js';
+import { actionUsesSites, workflowUsesSites } from '../src/analysis/facts.js';
 import { findExpressions } from '../src/model/expressions.js';
 import { imageHasDigest } from '../src/model/uses.js';
-import type { ImageRef, Job, Workflow } from '../src/model/workflow.js';
+import type { ImageRef, Job, UsesRef, Workflow } from '../src/model/workflow.js';
 import { isMap, isScalar, isSeq, type Node, type Scalar } from '../src/model/yaml.js';
 
 /** pipewarden reaches no container registry, so it never guesses a digest. */
@@ -29,45 +29,47 @@ export const unpinnedImage: Check = {
     example: '- container: node:20\n+ container: node:20@sha256:<digest>',
     fixable: false,
   },
-  run({ repo, report }) {
-    for (const { file, uses } of usesSites(repo)) {
-      if (uses.kind !== 'docker' || uses.refKind === 'sha') continue;
-      report({ file, range: uses.range, messageId: 'docker-image-tag', message: `image \`${uses.image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
-    }
-    for (const wf of repo.workflows) {
-      for (const job of wf.jobs) {
-        const refs: Array<{ ref: ImageRef; what: string }> = [
-          ...(job.container ? [{ ref: job.container, what: `job \`${job.id}\` container` }] : []),
-          ...job.services.map((ref) => ({ ref, what: `job \`${job.id}\` service` })),
-        ];
-        for (const { ref, what } of refs) {
-          const image = ref.image.replace(/^docker:\/\//, '');
-          if (!image.includes('${{')) {
-            if (!imageHasDigest(image)) report({ file: wf.file, range: ref.range, messageId: 'image-tag', message: `${what} \`${image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
-            continue;
-          }
-          for (const value of matrixImages(wf, job, image)) {
-            if (imageHasDigest(value.image)) continue;
-            report({
-              file: wf.file,
-              range: wf.yaml.range(value.node),
-              messageId: 'matrix-image-tag',
-              message: `${what} \`${image}\` is \`${value.image}\` for this matrix value, not pinned by digest (@sha256:…)`,
-              remediation: IMAGE_REMEDIATION,
-              related: [{ file: wf.file, range: ref.range, note: `the image built from \`matrix.${value.key}\`` }],
-            });
-          }
+  // Per site: a workflow's images and its `uses: docker://`, an action's.
+  workflow(wf, { report }) {
+    for (const { file, uses } of workflowUsesSites(wf)) dockerUses(file, uses, report);
+    for (const job of wf.jobs) {
+      const refs: Array<{ ref: ImageRef; what: string }> = [
+        ...(job.container ? [{ ref: job.container, what: `job \`${job.id}\` container` }] : []),
+        ...job.services.map((ref) => ({ ref, what: `job \`${job.id}\` service` })),
+      ];
+      for (const { ref, what } of refs) {
+        const image = ref.image.replace(/^docker:\/\//, '');
+        if (!image.includes('${{')) {
+          if (!imageHasDigest(image)) report({ file: wf.file, range: ref.range, messageId: 'image-tag', message: `${what} \`${image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
+          continue;
+        }
+        for (const value of matrixImages(wf, job, image)) {
+          if (imageHasDigest(value.image)) continue;
+          report({
+            file: wf.file,
+            range: wf.yaml.range(value.node),
+            messageId: 'matrix-image-tag',
+            message: `${what} \`${image}\` is \`${value.image}\` for this matrix value, not pinned by digest (@sha256:…)`,
+            remediation: IMAGE_REMEDIATION,
+            related: [{ file: wf.file, range: ref.range, note: `the image built from \`matrix.${value.key}\`` }],
+          });
         }
       }
     }
-    for (const a of repo.actions) {
-      if (!a.image?.image.startsWith('docker://')) continue;
-      const image = a.image.image.slice('docker://'.length);
-      if (image.includes('${{') || imageHasDigest(image)) continue;
-      report({ file: a.file, range: a.image.range, messageId: 'image-tag', message: `action image \`${image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
-    }
+  },
+  action(a, { report }) {
+    for (const { file, uses } of actionUsesSites(a)) dockerUses(file, uses, report);
+    if (!a.image?.image.startsWith('docker://')) return;
+    const image = a.image.image.slice('docker://'.length);
+    if (image.includes('${{') || imageHasDigest(image)) return;
+    report({ file: a.file, range: a.image.range, messageId: 'image-tag', message: `action image \`${image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
   },
 };
+
+function dockerUses(file: string, uses: UsesRef, report: CheckContext['report']): void {
+  if (uses.kind !== 'docker' || uses.refKind === 'sha') return;
+  report({ file, range: uses.range, messageId: 'docker-image-tag', message: `image \`${uses.image}\` is not pinned by digest (@sha256:…)`, remediation: IMAGE_REMEDIATION });
+}
 
 /**
  * The images an image template (`${{ matrix.image }}`, `postgres:${{ matrix.pg }}`) takes, one

@@ -1,6 +1,6 @@
-import type { Check } from '../src/check.js';
+import type { Check, CheckContext } from '../src/check.js';
 import { lockedFor } from '../src/analysis/actions-lock.js';
-import { isGitHubOwned, isInternal, usesSites, usesTarget } from '../src/analysis/facts.js';
+import { isGitHubOwned, isInternal, usesTarget, workflowUsesSites, actionUsesSites, type UsesSite } from '../src/analysis/facts.js';
 import { pinFix } from '../src/edits/pin.js';
 import type { Severity } from '../src/types.js';
 
@@ -30,33 +30,40 @@ export const unpinnedUses: Check = {
       'Renovate (helpers:pinGitHubActionDigests) or Dependabot keep the pins current.',
     example: '- uses: actions/checkout@v4\n+ uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
     fixable: true,
+    lookups: true,
   },
-  run({ repo, env, report }) {
-    for (const site of usesSites(repo)) {
-      const { file, uses } = site;
-      if (uses.kind === 'local') continue;
-      // Images (docker://, container:, services:) are unpinned-image's.
-      if (uses.kind === 'docker') continue;
-      if (uses.refKind === 'sha' || uses.refKind === 'expression') continue;
-      // A ref locked in GitHub's Actions lockfile (.github/workflows/actions.lock) runs the locked commit.
-      if (uses.owner && uses.repo && uses.ref && lockedFor(repo, file, uses.owner, uses.repo, uses.ref)) continue;
-      const target = usesTarget(uses);
-      if (TAG_REQUIRED.test(target) && uses.kind === 'reusable-workflow') continue;
-      const internal = isInternal(repo, uses.owner);
-      // Internal branch references are mutable-internal-ref's to report.
-      if (internal && uses.refKind === 'branch') continue;
-      let severity: Severity = 'high';
-      if (uses.refKind === 'short-sha' || (uses.refKind === 'tag' && isGitHubOwned(uses.owner))) severity = 'medium';
-      if (internal) severity = 'low';
-      report({
-        file,
-        range: uses.range,
-        severity,
-        group: `${target}@${uses.ref}`,
-        fix: () => pinFix(env, site),
-        messageId: `ref-${uses.refKind}`,
-        message: `\`${target}@${uses.ref}\` is pinned to ${REF_WORDS[uses.refKind] ?? 'a mutable ref'}, not a full commit SHA`,
-      });
-    }
+  // Per file: the look-ups it needs for fixes are made before the audit walks (see `lookups`).
+  workflow(wf, ctx) {
+    for (const site of workflowUsesSites(wf)) visit(site, ctx);
+  },
+  action(action, ctx) {
+    for (const site of actionUsesSites(action)) visit(site, ctx);
   },
 };
+
+function visit(site: UsesSite, { repo, env, report }: CheckContext): void {
+  const { file, uses } = site;
+  if (uses.kind === 'local') return;
+  // Images (docker://, container:, services:) are unpinned-image's.
+  if (uses.kind === 'docker') return;
+  if (uses.refKind === 'sha' || uses.refKind === 'expression') return;
+  // A ref locked in GitHub's Actions lockfile (.github/workflows/actions.lock) runs the locked commit.
+  if (uses.owner && uses.repo && uses.ref && lockedFor(repo, file, uses.owner, uses.repo, uses.ref)) return;
+  const target = usesTarget(uses);
+  if (TAG_REQUIRED.test(target) && uses.kind === 'reusable-workflow') return;
+  const internal = isInternal(repo, uses.owner);
+  // Internal branch references are mutable-internal-ref's to report.
+  if (internal && uses.refKind === 'branch') return;
+  let severity: Severity = 'high';
+  if (uses.refKind === 'short-sha' || (uses.refKind === 'tag' && isGitHubOwned(uses.owner))) severity = 'medium';
+  if (internal) severity = 'low';
+  report({
+    file,
+    range: uses.range,
+    severity,
+    group: `${target}@${uses.ref}`,
+    fix: () => pinFix(env, site),
+    messageId: `ref-${uses.refKind}`,
+    message: `\`${target}@${uses.ref}\` is pinned to ${REF_WORDS[uses.refKind] ?? 'a mutable ref'}, not a full commit SHA`,
+  });
+}

@@ -28,6 +28,20 @@ export interface CheckMeta {
   /** A short before/after snippet for `pipewarden explain`. */
   example: string;
   fixable: boolean;
+  /**
+   * The check's findings about a workflow may depend on workflows other than that one and those
+   * connected to it by calls and local actions (say, every release-triggered workflow). `true`:
+   * always; a function: when it says so of the repository (otherwise the per-file answer is the
+   * whole answer). Checks with a `run` hook are treated as `true` anyway. The parallel audit
+   * (audit/parallel.ts) runs such checks on the main thread over every workflow; the others
+   * run per file in worker threads.
+   */
+  wholeRepo?: true | ((repo: RepoModel) => boolean);
+  /**
+   * The check reads GitHub look-ups (env.resolutions, env.remote). They are made for the whole
+   * repository before its checks run, so when an audit makes any, the check runs where they are.
+   */
+  lookups?: true;
 }
 
 /** A fix, the reason there is none, or nothing to say. */

@@ -1,8 +1,7 @@
 /** Facts about workflows that several checks share: who can trigger them, what steps do. */
 import type { RepoModel } from '../model/repo.js';
 import type { YamlFile } from '../model/yaml.js';
-import type { Step, Trigger, UsesRef, Workflow } from '../model/workflow.js';
-import { isMap } from '../model/yaml.js';
+import type { ActionModel, Step, Trigger, UsesRef, Workflow } from '../model/workflow.js';
 
 /** Events whose runs get a privileged token and secrets while acting on outsiders' input. */
 export const PRIVILEGED_UNTRUSTED_EVENTS = new Set([
@@ -31,10 +30,8 @@ export function isReleaseTriggered(wf: Workflow): boolean {
   return wf.triggers.some((t) => t.event === 'release' || (t.event === 'push' && pushesTags(wf, t)));
 }
 
-function pushesTags(wf: Workflow, trigger: Trigger): boolean {
-  const cfg = trigger.config;
-  if (!isMap(cfg)) return false;
-  return wf.yaml.entries(cfg).some((e) => e.key === 'tags' || e.key === 'tags-ignore');
+function pushesTags(_wf: Workflow, trigger: Trigger): boolean {
+  return !!trigger.filters && (trigger.filters.has('tags') || trigger.filters.has('tags-ignore'));
 }
 
 /** `owner/repo[/path]` of the action a step uses, lower-cased (computed once, when the model is built). */
@@ -78,17 +75,32 @@ export interface UsesSite {
 }
 
 export function usesSites(repo: RepoModel): UsesSite[] {
+  return [...repo.workflows.flatMap(workflowUsesSites), ...repo.actions.flatMap(actionUsesSites)];
+}
+
+// The YAML is read only when a fix needs it: a workflow summarised by a worker thread parses again on that read.
+const site = (owner: Workflow | ActionModel, uses: UsesRef, where: UsesSite['where'], path: UsesSite['path']): UsesSite => ({
+  file: owner.file,
+  get yaml() {
+    return owner.yaml;
+  },
+  uses,
+  where,
+  path,
+});
+
+/** The `uses:` of one workflow: reusable-workflow calls and steps, in file order. */
+export function workflowUsesSites(wf: Workflow): UsesSite[] {
   const out: UsesSite[] = [];
-  for (const wf of repo.workflows) {
-    for (const job of wf.jobs) {
-      if (job.uses) out.push({ file: wf.file, yaml: wf.yaml, uses: job.uses, where: 'job', path: ['jobs', job.id, 'uses'] });
-      for (const step of job.steps) if (step.uses) out.push({ file: wf.file, yaml: wf.yaml, uses: step.uses, where: 'step', path: ['jobs', job.id, 'steps', step.index, 'uses'] });
-    }
-  }
-  for (const action of repo.actions) {
-    for (const step of action.steps) if (step.uses) out.push({ file: action.file, yaml: action.yaml, uses: step.uses, where: 'step', path: ['runs', 'steps', step.index, 'uses'] });
+  for (const job of wf.jobs) {
+    if (job.uses) out.push(site(wf, job.uses, 'job', ['jobs', job.id, 'uses']));
+    for (const step of job.steps) if (step.uses) out.push(site(wf, step.uses, 'step', ['jobs', job.id, 'steps', step.index, 'uses']));
   }
   return out;
+}
+
+export function actionUsesSites(action: ActionModel): UsesSite[] {
+  return action.steps.flatMap((step) => (step.uses ? [site(action, step.uses, 'step', ['runs', 'steps', step.index, 'uses'])] : []));
 }
 
 export function isInternal(repo: RepoModel, owner: string | undefined): boolean {

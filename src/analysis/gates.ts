@@ -11,8 +11,8 @@ import type { Expr } from '@actions/expressions';
 import { TokenType } from '@actions/expressions/lexer';
 import { parseExpression } from '../model/expressions.js';
 import type { RepoModel } from '../model/repo.js';
-import type { Job, Step, Workflow } from '../model/workflow.js';
-import { isScalar, scalarText, isSeq, type YamlFile, type YAMLMap } from '../model/yaml.js';
+import { conditionOf, type Job, type Step, type Workflow } from '../model/workflow.js';
+import { scalarText, isSeq, type YamlFile, type YAMLMap } from '../model/yaml.js';
 import { actionName } from './facts.js';
 import { NO_MEMO, type Memo } from './memo.js';
 import { localCallee } from './workflow-graph.js';
@@ -28,13 +28,7 @@ const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
 /** The `if:` condition of a job or step, as an expression source (with `${{ }}` removed). */
 export function conditionText(yaml: YamlFile, node: YAMLMap): string | undefined {
-  const v = yaml.get(node, 'if');
-  if (!isScalar(v)) return undefined;
-  const text = scalarText(v);
-  if (text === undefined) return undefined;
-  const t = text.trim();
-  const m = /^\$\{\{([\s\S]*)\}\}$/.exec(t);
-  return m ? m[1]!.trim() : t;
+  return conditionOf(yaml, node);
 }
 
 /** The gate an `if:` condition expresses, if any. */

@@ -5,7 +5,6 @@ import type { RepoModel } from '../model/repo.js';
 import type { Job, Step, Workflow } from '../model/workflow.js';
 import { isMap, isSeq } from '../model/yaml.js';
 import type { SourceRange } from '../types.js';
-import { conditionText } from './gates.js';
 import { reachingEvents, workflowFamily } from './workflow-graph.js';
 
 export interface Publication {
@@ -103,23 +102,22 @@ function targetText(wf: Workflow, job: Job, step: Step): string {
 }
 
 /** Host names of the job's `services:` (a registry container the job pushes to). */
-function serviceHosts(wf: Workflow, job: Job): string[] {
-  const services = wf.yaml.get(job.node, 'services');
-  return isMap(services) ? wf.yaml.entries(services).map((e) => e.key) : [];
+function serviceHosts(job: Job): string[] {
+  return job.serviceNames;
 }
 
 /** An image push whose every target is a throwaway or local registry. */
 function pushesOnlyToThrowaway(wf: Workflow, job: Job, step: Step): boolean {
   const text = targetText(wf, job, step);
-  const services = serviceHosts(wf, job).map((h) => new RegExp(`(?:^|[\\s"'/=])${h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`));
+  const services = serviceHosts(job).map((h) => new RegExp(`(?:^|[\\s"'/=])${h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`));
   const throwaway = THROWAWAY.test(text) || services.some((re) => re.test(text));
   return throwaway && !REAL_REGISTRY.test(text);
 }
 
 /** The job runs only for pull requests (its workflow's triggers, or its `if:`). */
-function onlyOnPullRequests(wf: Workflow, job: Job, events: string[]): boolean {
+function onlyOnPullRequests(job: Job, events: string[]): boolean {
   if (events.length > 0 && events.every((e) => PR_EVENTS.has(e))) return true;
-  const cond = conditionText(wf.yaml, job.node);
+  const cond = job.condition;
   return !!cond && /github\.event_name\s*==\s*'pull_request(?:_target)?'/.test(cond) && !/\|\|/.test(cond);
 }
 
@@ -135,7 +133,7 @@ export function describePublications(repo: RepoModel, wf: Workflow, published: P
     ...new Set(
       reachingEvents(repo, wf, memo).map((e) => {
         const t = e.origin.triggers.find((x) => x.event === e.event);
-        const name = e.event === 'push' && t && isMap(t.config) && e.origin.yaml.get(t.config, 'tags') ? 'push of tags' : e.event;
+        const name = e.event === 'push' && t && t.filters?.get('tags') ? 'push of tags' : e.event;
         return e.via.length ? `${name} (via ${e.origin.file})` : name;
       }),
     ),
@@ -147,7 +145,7 @@ function findPublications(repo: RepoModel, wf: Workflow, goreleaser: GoReleaserF
   const out: Publication[] = [];
   const events = reachingEvents(repo, wf, memo).map((e) => e.event);
   for (const job of wf.jobs) {
-    if (onlyOnPullRequests(wf, job, events)) continue;
+    if (onlyOnPullRequests(job, events)) continue;
     for (const step of job.steps) {
       const name = actionName(step);
       const image = (what: string): void => {

@@ -3,7 +3,6 @@ import { actionName, runsCommand } from './facts.js';
 import type { RepoModel } from '../model/repo.js';
 import type { Step, Workflow } from '../model/workflow.js';
 import { parseGoMod } from './gomod.js';
-import { isMap, isSeq, scalarText } from '../model/yaml.js';
 
 export function anyStep(repo: RepoModel, test: (step: Step, wf: Workflow | undefined) => boolean): boolean {
   return (
@@ -40,9 +39,9 @@ export function defaultBranch(repo: RepoModel): string {
   const votes = new Map<string, number>();
   for (const wf of repo.workflows) {
     for (const t of wf.triggers) {
-      if (t.event !== 'push' || !isMap(t.config)) continue;
-      const branches = wf.yaml.get(t.config, 'branches');
-      const names = isSeq(branches) ? wf.yaml.items(branches).map(scalarText) : [scalarText(branches)];
+      if (t.event !== 'push' || !t.filters) continue;
+      // A key without a value reads as one scalar with no text, as the YAML has it.
+      const names = t.filters.has('branches') ? (t.filters.get('branches') ?? [undefined]) : [undefined];
       for (const b of names) if (b === 'main' || b === 'master' || b === 'trunk' || b === 'develop') votes.set(b, (votes.get(b) ?? 0) + 1);
     }
   }

@@ -104,32 +104,35 @@ export function reachLabels(repo: RepoModel, wf: Workflow, memo: Memo = NO_MEMO)
 
 /** The credential-isolation picture: each secret read, where, reachable from which events (through callers too), gated by which environment. */
 export function credentialMap(repo: RepoModel, memo: Memo = NO_MEMO): CredentialMapEntry[] {
+  return repo.workflows.flatMap((wf) => workflowCredentials(repo, wf, memo));
+}
+
+/** The credential map's entries of one workflow (the parallel audit builds the map workflow by workflow). */
+export function workflowCredentials(repo: RepoModel, wf: Workflow, memo: Memo = NO_MEMO): CredentialMapEntry[] {
   const out: CredentialMapEntry[] = [];
-  for (const wf of repo.workflows) {
-    const { all: triggers, untrusted } = reachLabels(repo, wf, memo);
-    for (const job of wf.jobs) {
-      for (const use of secretUsesInJob(wf, job, memo)) {
-        if (isTokenSecret(use.name)) continue;
-        out.push({
-          secret: use.name,
-          file: use.file,
-          ...(use.job ? { job: use.job } : {}),
-          ...(use.step !== undefined ? { step: use.step + 1 } : {}),
-          line: use.range.line,
-          triggers,
-          untrustedTriggers: untrusted,
-          ...(job.environment ? { environment: job.environment.name } : {}),
-        });
-      }
+  const { all: triggers, untrusted } = reachLabels(repo, wf, memo);
+  for (const job of wf.jobs) {
+    for (const use of secretUsesInJob(wf, job, memo)) {
+      if (isTokenSecret(use.name)) continue;
+      out.push({
+        secret: use.name,
+        file: use.file,
+        ...(use.job ? { job: use.job } : {}),
+        ...(use.step !== undefined ? { step: use.step + 1 } : {}),
+        line: use.range.line,
+        triggers,
+        untrustedTriggers: untrusted,
+        ...(job.environment ? { environment: job.environment.name } : {}),
+      });
     }
-    // Workflow-level env reaches every job.
-    for (const [, value] of wf.env) {
-      for (const expr of expressionsIn(wf.yaml, value.node)) {
-        for (const p of expr.paths) {
-          const m = /^secrets\.([^.*?]+)$/.exec(p);
-          const name = asWritten(expr.inner, p).replace(/^secrets\s*\.\s*/i, '');
-          if (m && !isTokenSecret(name)) out.push({ secret: name, file: wf.file, line: expr.range.line, triggers, untrustedTriggers: untrusted });
-        }
+  }
+  // Workflow-level env reaches every job.
+  for (const [, value] of wf.env) {
+    for (const expr of expressionsIn(wf.yaml, value.node)) {
+      for (const p of expr.paths) {
+        const m = /^secrets\.([^.*?]+)$/.exec(p);
+        const name = asWritten(expr.inner, p).replace(/^secrets\s*\.\s*/i, '');
+        if (m && !isTokenSecret(name)) out.push({ secret: name, file: wf.file, line: expr.range.line, triggers, untrustedTriggers: untrusted });
       }
     }
   }

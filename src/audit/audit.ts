@@ -6,7 +6,7 @@
 import { defaultEnv, type AuditEnv } from '../analysis/env.js';
 import { usesSites } from '../analysis/facts.js';
 import { Memo } from '../analysis/memo.js';
-import { credentialMap } from '../analysis/secrets.js';
+import { credentialMap, type CredentialMapEntry } from '../analysis/secrets.js';
 import { resolutionKey, type Resolver, type ResolveResult } from '../github/resolve.js';
 import type { RemoteFacts, RemoteGatherer } from '../github/settings.js';
 import { wantedRemoteFacts } from '../analysis/remote.js';
@@ -16,9 +16,10 @@ import { goModVerify } from '../loader/go-verify.js';
 import type { ParseCache } from '../model/cache.js';
 import { buildRepoModel, type RepoModel } from '../model/repo.js';
 import type { AuditError, Finding, Fix, RepoIdentity } from '../types.js';
+import { collectInParallel, parallelWorkers, type ParallelOptions } from './parallel.js';
 import type { Check } from '../check.js';
 import type { AuditReport } from './report.js';
-import { runChecks, type RunOptions } from './runner.js';
+import { collectFindings, finishFindings, type RunOptions } from './runner.js';
 import { applySuppressions } from './suppressions.js';
 
 export interface AuditOptions extends RunOptions {
@@ -45,6 +46,8 @@ export interface AuditOptions extends RunOptions {
   remote?: RemoteFacts | RemoteGatherer;
   /** Parses to reuse across audits of the same tree (a session's re-audits, a fix plan's); off unless given. */
   parseCache?: ParseCache;
+  /** Worker threads for repositories with many workflows (parallel.ts); `false` keeps the audit on this thread. */
+  parallel?: ParallelOptions | false;
 }
 
 export type AuditProgress = { phase: 'lookups'; done: number; total: number } | { phase: 'checks'; done: number; total: number };
@@ -55,6 +58,8 @@ export interface Audit {
   env: AuditEnv;
   /** The fix of one of this audit's findings (built on request when the audit ran with lazy fixes). */
   fixFor(finding: Finding): Fix | { refused: string } | undefined;
+  /** Worker threads the audit used besides this one (0: it ran on this thread alone). */
+  workers: number;
 }
 
 export async function auditDirectory(dir: string, opts: AuditOptions): Promise<Audit> {
@@ -63,29 +68,50 @@ export async function auditDirectory(dir: string, opts: AuditOptions): Promise<A
 
 /** Audits files already read (the fix engine passes edited copies through here). */
 export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOptions): Promise<Audit> {
-  const model = buildRepoModel(discovered, opts.identity, opts.parseCache);
-  const envErrors: AuditError[] = [];
-  let goVerify;
-  if (opts.go) {
-    const mods = discovered.files.filter((f) => f.kind === 'go-mod').map((f) => f.path);
-    const verified = await goModVerify(discovered.root, mods);
-    if ('error' in verified) envErrors.push({ file: '.', message: verified.error });
-    else goVerify = verified;
-  }
-  const env = defaultEnv({
-    now: opts.now ?? new Date(),
-    resolutions: opts.resolver ? await resolveAll(model, opts.resolver, opts.onProgress) : new Map(),
-    ...(goVerify ? { goVerify } : {}),
-    settings: opts.owner ? { owner: opts.owner } : {},
-    ...(opts.config ? { config: opts.config } : {}),
-    ...(opts.remote ? { remote: 'gather' in opts.remote ? await opts.remote.gather(wantedRemoteFacts(model)) : opts.remote } : {}),
+  const now = opts.now ?? new Date();
+  const settings = opts.owner ? { owner: opts.owner } : {};
+  let goVerify: Awaited<ReturnType<typeof goModVerify>> | undefined;
+  if (opts.go) goVerify = await goModVerify(discovered.root, discovered.files.filter((f) => f.kind === 'go-mod').map((f) => f.path));
+  // The environment of the whole-repository questions: look-ups and remote facts the model asks for.
+  const makeEnv = async (model: RepoModel): Promise<{ env: AuditEnv; errors: AuditError[] }> => ({
+    env: defaultEnv({
+      now,
+      resolutions: opts.resolver ? await resolveAll(model, opts.resolver, opts.onProgress) : new Map(),
+      ...(goVerify && !('error' in goVerify) ? { goVerify } : {}),
+      settings,
+      ...(opts.config ? { config: opts.config } : {}),
+      ...(opts.remote ? { remote: 'gather' in opts.remote ? await opts.remote.gather(wantedRemoteFacts(model)) : opts.remote } : {}),
+    }),
+    errors: goVerify && 'error' in goVerify ? [{ file: '.', message: goVerify.error }] : [],
   });
   const checks = opts.config?.disabled.size ? opts.checks.filter((c) => !opts.config!.disabled.has(c.meta.id)) : opts.checks;
+  // A warm parse cache (a session's re-audit) makes one thread cheaper than parsing everything again in workers.
+  const workers = parallelWorkers(discovered, checks, opts.fixes === 'lazy' || (opts.parseCache?.size ?? 0) > 0, opts.parallel);
+  let model: RepoModel;
+  let env: AuditEnv;
+  let collected: Finding[];
+  let errors: AuditError[];
+  let fixFor: Audit['fixFor'];
+  let secrets: CredentialMapEntry[];
   opts.onProgress?.({ phase: 'checks', done: 0, total: checks.length });
-  const run = runChecks(model, env, checks, opts);
+  if (workers > 0) {
+    const run = await collectInParallel(discovered, checks, workers, { ...(opts.identity ? { identity: opts.identity } : {}), now, settings, lookups: !!(opts.resolver || opts.remote), fileEnv: defaultEnv({ now, settings, ...(opts.config ? { config: opts.config } : {}) }) }, makeEnv);
+    ({ model, env, fixFor, secrets } = run);
+    const failed = new Set(run.failed);
+    collected = failed.size ? run.findings.filter((f) => !failed.has(f.check)) : run.findings;
+    errors = [...run.modelErrors, ...run.envErrors, ...run.checkErrors];
+  } else {
+    model = buildRepoModel(discovered, opts.identity, opts.parseCache);
+    const made = await makeEnv(model);
+    env = made.env;
+    const run = collectFindings(model, env, checks, opts);
+    collected = run.findings;
+    fixFor = run.fixFor;
+    errors = [...model.errors, ...made.errors, ...run.errors];
+    secrets = credentialMap(model, new Memo());
+  }
   opts.onProgress?.({ phase: 'checks', done: checks.length, total: checks.length });
-  const { errors, fixFor } = run;
-  let findings = run.findings;
+  let findings = finishFindings(collected);
   let suppressed: Finding[] = [];
   let unusedSuppressions: AuditReport['unusedSuppressions'] = [];
   if (opts.config) {
@@ -102,6 +128,7 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
     model,
     env,
     fixFor,
+    workers,
     report: {
       target: opts.label ?? discovered.root,
       ...(opts.identity ? { identity: opts.identity } : {}),
@@ -110,10 +137,10 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
       findings,
       suppressed,
       unusedSuppressions,
-      errors: [...model.errors, ...envErrors, ...errors],
+      errors,
       checks: checks.map((c) => c.meta),
       filesScanned: discovered.files.length,
-      secrets: credentialMap(model, new Memo()),
+      secrets,
       workflows: model.workflows.length,
       actions: model.actions.length,
     },

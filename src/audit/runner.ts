@@ -28,6 +28,26 @@ export interface RunOptions {
 type FixSource = Report['fix'];
 
 export function runChecks(repo: RepoModel, env: AuditEnv, checks: readonly Check[], opts: RunOptions = {}): RunResult {
+  const run = collectFindings(repo, env, checks, opts);
+  return { findings: finishFindings(run.findings), errors: run.errors, fixFor: run.fixFor };
+}
+
+/** What one walk of the checks found, before the findings of several walks are merged and numbered. */
+export interface CollectedRun {
+  /** Findings with line-independent fingerprints (no `.n` yet), in the order reported. */
+  findings: Finding[];
+  errors: AuditError[];
+  /** Ids of checks that threw: they take no further part, their findings are dropped. */
+  failed: string[];
+  fixFor(finding: Finding): Fix | { refused: string } | undefined;
+}
+
+/**
+ * Runs the checks over the model and collects what they report. `runChecks` is this plus
+ * `finishFindings`; the parallel audit (audit/parallel.ts) collects over parts of the
+ * repository and finishes the union once.
+ */
+export function collectFindings(repo: RepoModel, env: AuditEnv, checks: readonly Check[], opts: RunOptions = {}): CollectedRun {
   const memo = new Memo();
   const errors: AuditError[] = [];
   const lazy = new Map<Finding, { source: FixSource; suffix: string; remediation: string }>();
@@ -85,17 +105,10 @@ export function runChecks(repo: RepoModel, env: AuditEnv, checks: readonly Check
     }
   }
   if (fileHooks.length) for (const file of repo.files) for (const e of fileHooks) call(e, (c, ctx) => c.file!(file, ctx));
-  const findings = oneFindingPerSpot(perCheck.flatMap((e) => e.own));
-  findings.sort(compareFindings);
-  const seen = new Map<string, number>();
-  for (const f of findings) {
-    const n = seen.get(f.fingerprint) ?? 0;
-    seen.set(f.fingerprint, n + 1);
-    f.fingerprint = `${f.fingerprint}.${n}`;
-  }
   return {
-    findings,
+    findings: perCheck.flatMap((e) => e.own),
     errors,
+    failed: perCheck.filter((e) => e.failed).map((e) => e.check.meta.id),
     fixFor(finding) {
       if (resolved.has(finding)) return resolved.get(finding);
       const pending = lazy.get(finding);
@@ -113,6 +126,19 @@ export function runChecks(repo: RepoModel, env: AuditEnv, checks: readonly Check
       return resolved.get(finding);
     },
   };
+}
+
+/** One finding per spot (see SUBSUMES), in a total order, each fingerprint numbered among its equals. */
+export function finishFindings(collected: Finding[]): Finding[] {
+  const findings = oneFindingPerSpot(collected);
+  findings.sort(compareFindings);
+  const seen = new Map<string, number>();
+  for (const f of findings) {
+    const n = seen.get(f.fingerprint) ?? 0;
+    seen.set(f.fingerprint, n + 1);
+    f.fingerprint = `${f.fingerprint}.${n}`;
+  }
+  return findings;
 }
 
 /**
@@ -192,8 +218,14 @@ export function fingerprintBase(file: string, messageId: string, snippet: string
 
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line || a.column - b.column || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0);
+  return a.line - b.line || a.column - b.column || order(a.check, b.check) || a.endLine - b.endLine || a.endColumn - b.endColumn || order(a.messageId, b.messageId) || order(a.message, b.message);
 }
+
+/**
+ * A total order: findings of one check at one spot are ordered by their text too, so the order
+ * (and with it each fingerprint's number) does not depend on the order checks reported them in.
+ */
+const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Resolves --checks / --skip against the registry; unknown ids are a usage error. */
 export function selectChecks(all: readonly Check[], only: string[] | undefined, skip: string[] | undefined): Check[] | { unknown: string[] } {

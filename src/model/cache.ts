@@ -21,12 +21,17 @@ type Entry = { generation: number; value: ParsedYaml | JsonDoc | AuditError };
 export class ParseCache {
   private readonly entries = new Map<string, Entry>();
   private generation = 0;
+
+  /** @param keep which paths to remember (default: all); others are parsed and not kept (a worker keeps only the files every batch shares). */
+  constructor(private readonly keep: (path: string) => boolean = () => true) {}
+
   /** Parses served from the cache and parses made, over the cache's life (for tests and the bench). */
   hits = 0;
   misses = 0;
 
   /** The cached parse of this exact text at this path and kind, or `parse()`'s result, remembered. */
   get<T extends ParsedYaml | JsonDoc | AuditError>(path: string, kind: FileKind, text: string, parse: () => T): T {
+    if (!this.keep(path)) return parse();
     const key = `${kind}\0${path}\0${createHash('sha1').update(text).digest('hex')}`;
     const hit = this.entries.get(key);
     if (hit) {

@@ -25,6 +25,12 @@ export interface Trigger {
   event: string;
   range: SourceRange;
   config: Node | null;
+  /**
+   * When the trigger is configured by a map: each key (branches, tags, paths, types ...) with
+   * the texts of its list (or its one scalar), or null when the key has no value. Plain data,
+   * so the whole-repository checks need no YAML to read it (model/summary.ts).
+   */
+  filters?: Map<string, Array<string | undefined> | null>;
 }
 
 export interface PermissionScope {
@@ -77,6 +83,10 @@ export interface Job {
   range: SourceRange;
   node: YAMLMap;
   name?: string;
+  /** The job's `if:`, without a wrapping `${{ }}` (see conditionOf). */
+  condition?: string;
+  /** The keys of `services:`, which are also the host names the job reaches them by. */
+  serviceNames: string[];
   permissions?: Permissions;
   runsOn: { labels: string[]; group?: string; range?: SourceRange; dynamic: boolean };
   environment?: { name: string; range: SourceRange };
@@ -164,10 +174,30 @@ function buildTriggers(yaml: YamlFile, node: Node | null): Trigger[] {
     return out;
   }
   if (isMap(node)) {
-    return yaml.entries(node).map(({ key, keyNode, value }) => ({ event: key, range: yaml.range(keyNode), config: value }));
+    return yaml.entries(node).map(({ key, keyNode, value }) => ({ event: key, range: yaml.range(keyNode), config: value, ...(isMap(value) ? { filters: triggerFilters(yaml, value) } : {}) }));
   }
   yaml.error(node, `\`on:\` must be an event name, a list or a map, found ${describe(node)}`);
   return [];
+}
+
+function triggerFilters(yaml: YamlFile, config: YAMLMap): Map<string, Array<string | undefined> | null> {
+  const out = new Map<string, Array<string | undefined> | null>();
+  for (const { key } of yaml.entries(config)) {
+    const value = yaml.get(config, key);
+    out.set(key, value === null ? null : isSeq(value) ? yaml.items(value).map(scalarText) : [scalarText(value)]);
+  }
+  return out;
+}
+
+/** The text of a job's or step's `if:`, trimmed, without a `${{ }}` around the whole of it. */
+export function conditionOf(yaml: YamlFile, node: YAMLMap): string | undefined {
+  const v = yaml.get(node, 'if');
+  if (!isScalar(v)) return undefined;
+  const text = scalarText(v);
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  const m = /^\$\{\{([\s\S]*)\}\}$/.exec(t);
+  return m ? m[1]!.trim() : t;
 }
 
 export function buildPermissions(yaml: YamlFile, keyNode: Scalar, value: Node | null): Permissions {
@@ -197,11 +227,14 @@ function buildJob(yaml: YamlFile, id: string, keyNode: Scalar, node: YAMLMap): J
     node,
     runsOn: { labels: [], dynamic: false },
     services: [],
+    serviceNames: [],
     with: stringMap(yaml, yaml.get(node, 'with')),
     steps: [],
     env: stringMap(yaml, yaml.get(node, 'env')),
   };
   job.name = asString(yaml.get(node, 'name'));
+  const condition = conditionOf(yaml, node);
+  if (condition !== undefined) job.condition = condition;
   const perms = yaml.entry(node, 'permissions');
   if (perms) job.permissions = buildPermissions(yaml, perms.keyNode, perms.value);
   job.runsOn = buildRunsOn(yaml, yaml.get(node, 'runs-on'));
@@ -214,7 +247,8 @@ function buildJob(yaml: YamlFile, id: string, keyNode: Scalar, node: YAMLMap): J
   job.container = imageRef(yaml, isMap(container) ? yaml.get(container, 'image') : container);
   const services = yaml.get(node, 'services');
   if (isMap(services)) {
-    for (const { value } of yaml.entries(services)) {
+    for (const { key, value } of yaml.entries(services)) {
+      job.serviceNames.push(key);
       const ref = imageRef(yaml, isMap(value) ? yaml.get(value, 'image') : value);
       if (ref) job.services.push(ref);
     }

@@ -1,0 +1,259 @@
+/**
+ * The audit spread over worker threads, for repositories with many workflows. Three phases:
+ *
+ *  1. Workers audit the workflow files in batches (batch.ts): each lone workflow is parsed,
+ *     modelled and checked by the per-file checks there, and comes back as findings, errors,
+ *     its credential-map entries and a summary of its model (model/summary.ts). Its parsed
+ *     document dies with the batch, so memory stays flat however many files there are.
+ *  2. The main thread builds the model of what is left: the context files, the actions and the
+ *     linked workflows (those connected by calls or local actions), and runs the per-file
+ *     checks over it.
+ *  3. The whole-repository checks run on the main thread over every workflow: the ones of
+ *     phase 2 and the summaries of phase 1 (a summary parses its file again only if a check
+ *     reads a YAML node of it). The GitHub look-ups happen here, before these checks.
+ *
+ * The union is finished once (runner.ts finishFindings), so the report is the one the
+ * single-threaded audit gives; test/parallel.test.ts holds the two equal on the fixtures and
+ * the corpus. A batch whose worker fails is audited on the main thread instead.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AuditSettings } from '../analysis/env.js';
+import type { CredentialMapEntry } from '../analysis/secrets.js';
+import { workflowCredentials } from '../analysis/secrets.js';
+import { Memo } from '../analysis/memo.js';
+import type { DiscoveredRepo, RepoFile } from '../loader/discover.js';
+import { buildRepoModel, withWorkflows, type RepoModel } from '../model/repo.js';
+import { hydrate } from '../model/summary.js';
+import { buildWorkflow, type Workflow } from '../model/workflow.js';
+import { parseYamlFile, YamlFile } from '../model/yaml.js';
+import { CHECKS } from '../registry.js';
+import type { AuditError, Finding, Fix, RepoIdentity } from '../types.js';
+import type { Check } from '../check.js';
+import type { AuditEnv } from '../analysis/env.js';
+import { BatchAuditor, decodeFinding, looksAtWholeRepo, type BatchContext, type BatchResult } from './batch.js';
+import { collectFindings } from './runner.js';
+import type { WorkerReply } from './worker.js';
+
+export interface ParallelOptions {
+  /** Worker threads to use; default: the cores available. */
+  workers?: number;
+  /** Fewer workflows than this are audited on one thread (starting workers costs more than it saves). */
+  minWorkflows?: number;
+}
+
+const WORKER = new URL('./worker.js', import.meta.url);
+const DEFAULT_MIN_WORKFLOWS = 200;
+/** Batches small enough to spread evenly, large enough that messages cost little. */
+const BATCH_BYTES = 96 * 1024;
+const BATCH_FILES = 48;
+/**
+ * Parsing allocates many short-lived objects; a larger young generation than V8's default lets
+ * most of them die without being copied (measured: a third less time in the collector).
+ */
+const YOUNG_GENERATION_MB = 48;
+
+/** How many workers an audit of these files should use; 0 for the single-threaded audit. */
+export function parallelWorkers(discovered: DiscoveredRepo, checks: readonly Check[], lazyFixes: boolean, opts: ParallelOptions | false | undefined): number {
+  if (opts === false || lazyFixes) return 0;
+  // Workers know checks by id from the registry; a caller's own check objects stay on this thread.
+  if (!checks.every((c) => CHECKS.includes(c))) return 0;
+  // Running from the TypeScript sources (the test runner) there is no compiled worker to start.
+  if (WORKER.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER))) return 0;
+  const workflows = discovered.files.reduce((n, f) => n + (f.kind === 'workflow' ? 1 : 0), 0);
+  if (workflows < (opts?.minWorkflows ?? DEFAULT_MIN_WORKFLOWS)) return 0;
+  if (opts?.workers !== undefined) return Math.max(0, opts.workers);
+  // This thread audits batches too, so a machine of n cores gets n - 1 workers.
+  return Math.max(0, Math.min(os.availableParallelism() - 1, Math.ceil(workflows / BATCH_FILES) - 1));
+}
+
+export interface ParallelRun {
+  model: RepoModel;
+  env: AuditEnv;
+  envErrors: AuditError[];
+  findings: Finding[];
+  /** Problems with the input (discovery's first, then per file in discovery order). */
+  modelErrors: AuditError[];
+  /** Checks that failed, each once. */
+  checkErrors: AuditError[];
+  /** Ids of checks that threw anywhere: none of their findings stand. */
+  failed: string[];
+  secrets: CredentialMapEntry[];
+  fixFor(finding: Finding): Fix | { refused: string } | undefined;
+  /** Workflows summarised by workers that a whole-repository check made this thread parse again. */
+  reparsed: number;
+}
+
+export async function collectInParallel(
+  discovered: DiscoveredRepo,
+  checks: readonly Check[],
+  workers: number,
+  setup: { identity?: RepoIdentity; now: Date; settings: AuditSettings; fileEnv: AuditEnv; lookups: boolean },
+  makeEnv: (model: RepoModel) => Promise<{ env: AuditEnv; errors: AuditError[] }>,
+): Promise<ParallelRun> {
+  const isWorkflow = (f: RepoFile): boolean => f.kind === 'workflow';
+  const context = discovered.files.filter((f) => f.kind !== 'workflow' && f.kind !== 'action');
+  const batchContext: BatchContext = {
+    root: discovered.root,
+    vendorDirs: discovered.vendorDirs,
+    ...(setup.identity ? { identity: setup.identity } : {}),
+    context,
+    checkIds: checks.map((c) => c.meta.id),
+    lookups: setup.lookups,
+    now: setup.now.getTime(),
+    settings: setup.settings,
+  };
+  const batches = batchesOf(discovered.files.filter(isWorkflow));
+  const results = await runBatches(batchContext, batches, workers);
+
+  // Phase 2: context, actions and linked workflows, here.
+  const linked = new Set(results.flatMap((r) => r.linked));
+  const here = discovered.files.filter((f) => !isWorkflow(f) || linked.has(f.path));
+  const base = buildRepoModel({ ...discovered, files: here }, setup.identity);
+  const fileChecks = checks.filter((c) => !looksAtWholeRepo(c, setup.lookups));
+  const near = collectFindings(base, setup.fileEnv, fileChecks, { fixes: 'eager' });
+
+  // Phase 3: every workflow, in discovery order, then the whole-repository checks.
+  const lone = new Map(results.flatMap((r) => Object.entries(r.lone)));
+  const parsedHere = new Map(base.workflows.map((w) => [w.file, w]));
+  let reparsed = 0;
+  const workflows: Workflow[] = [];
+  for (const file of discovered.files) {
+    if (!isWorkflow(file)) continue;
+    const own = parsedHere.get(file.path);
+    if (own) workflows.push(own);
+    const summary = lone.get(file.path)?.summary;
+    if (summary) {
+      workflows.push(
+        hydrate(summary, () => {
+          reparsed++;
+          return buildWorkflow(new YamlFile(file.path, file.text, base.errors, parseYamlFile(file.path, file.text)));
+        }),
+      );
+    }
+  }
+  const model = withWorkflows(base, workflows, discovered.files);
+  const { env, errors: envErrors } = await makeEnv(model);
+  // Checks whose per-file answer this repository makes incomplete are asked again here, and their per-file findings dropped.
+  const redo = new Set(checks.filter((c) => typeof c.meta.wholeRepo === 'function' && c.meta.wholeRepo(model)).map((c) => c.meta.id));
+  const whole = collectFindings(model, env, checks.filter((c) => looksAtWholeRepo(c, setup.lookups) || redo.has(c.meta.id)), { fixes: 'eager' });
+  const perFile = (f: Finding): boolean => !redo.has(f.check);
+
+  const refusals = new Map<Finding, string>();
+  const fromWorkers: Finding[] = [];
+  for (const r of results) {
+    r.findings.forEach((e, i) => {
+      const f = decodeFinding(e, CHECKS);
+      fromWorkers.push(f);
+      if (r.refusals[i] !== null) refusals.set(f, r.refusals[i]!);
+    });
+  }
+  const memo = new Memo();
+  const secrets = workflows.flatMap((wf) => lone.get(wf.file)?.credentials ?? workflowCredentials(model, wf, memo));
+  return {
+    model,
+    env,
+    envErrors,
+    findings: [...fromWorkers.filter(perFile), ...near.findings.filter(perFile), ...whole.findings],
+    modelErrors: inFileOrder(discovered, dedupe([...base.errors, ...results.flatMap((r) => r.errors.filter((e) => !e.check))])),
+    checkErrors: dedupe([...results.flatMap((r) => r.errors.filter((e) => e.check)), ...near.errors, ...whole.errors]).filter((e, i, all) => all.findIndex((o) => o.check === e.check) === i),
+    failed: [...new Set([...results.flatMap((r) => r.failed), ...near.failed, ...whole.failed])],
+    secrets,
+    reparsed,
+    fixFor(finding) {
+      const refused = refusals.get(finding);
+      if (refused !== undefined) return { refused };
+      return near.fixFor(finding) ?? whole.fixFor(finding) ?? finding.fix;
+    },
+  };
+}
+
+function batchesOf(files: RepoFile[]): RepoFile[][] {
+  const out: RepoFile[][] = [];
+  let current: RepoFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    current.push(f);
+    bytes += f.text.length;
+    if (bytes >= BATCH_BYTES || current.length >= BATCH_FILES) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/**
+ * Hands out the batches: each worker keeps two in hand (so it never waits for this thread to
+ * answer), and this thread audits batches itself in between, since it would only wait
+ * otherwise. A batch a worker fails on, or leaves behind when it dies, is audited here.
+ */
+async function runBatches(ctx: BatchContext, batches: RepoFile[][], workers: number): Promise<BatchResult[]> {
+  const results: BatchResult[] = new Array(batches.length);
+  let next = 0;
+  const local = new BatchAuditor(ctx, CHECKS);
+  const here = (i: number): void => {
+    results[i] = local.audit(batches[i]!);
+  };
+  const drive = (worker: Worker): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const held = new Set<number>();
+      const give = (): void => {
+        while (held.size < 2 && next < batches.length) {
+          const i = next++;
+          held.add(i);
+          worker.postMessage({ id: i, files: batches[i] });
+        }
+        if (held.size === 0) resolve();
+      };
+      worker.on('message', (reply: WorkerReply) => {
+        held.delete(reply.id);
+        if ('failure' in reply) here(reply.id);
+        else results[reply.id] = reply.result;
+        give();
+      });
+      // A worker that dies (out of memory, a defect) leaves what it held to this thread.
+      worker.on('error', () => {
+        for (const i of held) here(i);
+        held.clear();
+        resolve();
+      });
+      give();
+    });
+  const pool = Array.from({ length: workers }, () => new Worker(WORKER, { workerData: ctx, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
+  try {
+    const done = Promise.all(pool.map(drive));
+    // This thread takes batches too, yielding between them so the workers' results come in.
+    while (next < batches.length) {
+      here(next++);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await done;
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  for (let i = 0; i < batches.length; i++) if (!results[i]) here(i);
+  return results;
+}
+
+/** Discovery's errors first, then each file's in discovery order, as the single-threaded model lists them. */
+function inFileOrder(discovered: DiscoveredRepo, errors: AuditError[]): AuditError[] {
+  const fromDiscovery = new Set(discovered.errors);
+  const index = new Map(discovered.files.map((f, i) => [f.path, i]));
+  const rank = (e: AuditError): number => (fromDiscovery.has(e) ? -1 : (index.get(e.file) ?? discovered.files.length));
+  return errors.map((e, i) => [e, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([e]) => e);
+}
+
+function dedupe(errors: AuditError[]): AuditError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.file}\0${e.line ?? ''}\0${e.check ?? ''}\0${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

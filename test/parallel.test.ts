@@ -1,0 +1,111 @@
+/**
+ * The audit spread over worker threads (src/audit/parallel.ts) must give the report the
+ * single-threaded audit gives: the same findings (fingerprints, messages, fixes, key order),
+ * the same errors and the same credential map, on every kind of repository. Workers run the
+ * compiled code, so this test imports from dist/ (built by `npm test`'s pretest).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as AuditModule from '../src/audit/audit.js';
+import type * as RegistryModule from '../src/registry.js';
+import type { Resolver } from '../src/github/resolve.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CORPUS = [path.resolve(ROOT, '../shared/corpus'), path.resolve(ROOT, '../../shared/corpus')].find((d) => existsSync(d));
+const { auditDirectory } = (await import(path.join(ROOT, 'dist/src/audit/audit.js'))) as typeof AuditModule;
+const { CHECKS } = (await import(path.join(ROOT, 'dist/src/registry.js'))) as typeof RegistryModule;
+
+type Options = Parameters<typeof auditDirectory>[1];
+
+/** Everything a reporter prints, errors in a fixed order (the parallel audit lists a file's errors in file order). */
+async function report(dir: string, opts: Omit<Options, 'checks'>, parallel: Options['parallel']): Promise<unknown> {
+  const audit = await auditDirectory(dir, { checks: CHECKS, now: new Date('2026-12-01T00:00:00Z'), ...opts, parallel });
+  expect(audit.workers).toBe(parallel ? 1 : 0);
+  const r = audit.report;
+  const fixes = r.findings.map((f) => JSON.stringify(audit.fixFor(f) ?? null));
+  return { findings: JSON.stringify(r.findings), fixes, errors: r.errors.map((e) => JSON.stringify(e)).sort(), secrets: JSON.stringify(r.secrets), workflows: r.workflows, actions: r.actions };
+}
+
+async function expectSameBothWays(dir: string, opts: Omit<Options, 'checks'> = {}): Promise<void> {
+  const one = await report(dir, opts, false);
+  const spread = await report(dir, opts, { workers: 1, minWorkflows: 0 });
+  expect(spread).toEqual(one);
+}
+
+const WF = (name: string, body: string): [string, string] => [`.github/workflows/${name}.yml`, body];
+
+/** A repository with every way workflows connect: calls, local actions, same-repository references, release triggers, broken files. */
+const CONNECTED: Array<[string, string]> = [
+  WF('lone', 'on: [pull_request_target]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with: { ref: "${{ github.event.pull_request.head.sha }}" }\n      - run: echo "${{ github.event.pull_request.title }}"\n        env: { T: "${{ secrets.NPM_TOKEN }}" }\n'),
+  WF('caller', 'on: [issue_comment]\njobs:\n  call:\n    uses: ./.github/workflows/callee.yml\n    secrets: inherit\n'),
+  WF('callee', 'on:\n  workflow_call:\n    inputs: { x: { type: string } }\njobs:\n  b:\n    runs-on: self-hosted\n    steps:\n      - run: echo "${{ github.event.comment.body }}"\n      - uses: ./.github/actions/greet\n        with: { who: "${{ github.event.comment.body }}" }\n'),
+  WF('by-name', 'on: [push]\njobs:\n  c:\n    uses: acme/app/.github/workflows/callee.yml@main\n'),
+  WF('release', 'on:\n  release:\n    types: [published]\njobs:\n  r:\n    runs-on: ubuntu-latest\n    permissions: { contents: write, packages: write }\n    steps:\n      - uses: docker/build-push-action@v6\n        with: { push: true, tags: "ghcr.io/acme/app:latest" }\n'),
+  WF('publish', 'on:\n  push:\n    tags: ["v*"]\n    branches: [main]\njobs:\n  p:\n    runs-on: ubuntu-latest\n    container: node:20\n    services:\n      registry: { image: "registry:2" }\n    steps:\n      - uses: docker/build-push-action@v6\n        with: { push: true, tags: "ghcr.io/acme/app:${{ github.sha }}" }\n      - uses: docker://alpine:3.20\n'),
+  WF('broken', 'on: [push\njobs: {\n'),
+  WF('unmodelled', '- just\n- a list\n'),
+  WF('aliases', 'on: &t [push]\nenv: &e { A: "1" }\njobs:\n  x: &j\n    runs-on: ubuntu-latest\n    env: *e\n    steps:\n      - run: echo ${{ github.head_ref }}\n  y: *j\n'),
+  ['.github/actions/greet/action.yml', 'name: greet\ninputs: { who: {} }\nruns:\n  using: composite\n  steps:\n    - run: echo "hi ${{ inputs.who }}"\n      shell: bash\n'],
+  ['.github/dependabot.yml', 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule: { interval: weekly }\n'],
+  ['go.mod', 'module example.com/acme/app\n\ngo 1.23\n'],
+];
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'pipewarden-parallel-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function writeRepo(name: string, files: Array<[string, string]>): Promise<string> {
+  const dir = path.join(tmp, name);
+  for (const [file, text] of files) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+describe('parallel audit', () => {
+  it('gives the single-threaded report on a repository whose workflows call each other, use local actions and publish', async () => {
+    const dir = await writeRepo('connected', CONNECTED);
+    await expectSameBothWays(dir, { identity: { owner: 'acme', name: 'app' } });
+    // Without an identity the by-name call is not local: the workflow is audited per file.
+    await expectSameBothWays(dir);
+  });
+
+  it('gives the same report when GitHub look-ups are made (the checks that read them run where they are)', async () => {
+    const dir = await writeRepo('lookups', CONNECTED);
+    const resolver = { resolve: async (_o: string, _r: string, ref: string) => ({ sha: 'a'.repeat(40), version: ref.startsWith('v') ? ref : 'v1.0.0' }) } as unknown as Resolver;
+    await expectSameBothWays(dir, { identity: { owner: 'acme', name: 'app' }, resolver });
+  });
+
+  it('gives the same report with many lone workflows spread over several batches', async () => {
+    const files: Array<[string, string]> = [];
+    for (let i = 0; i < 120; i++) {
+      files.push(WF(`wf-${i}`, `name: ci-${i}\non:\n  pull_request:\n  push:\n    branches: [${i % 2 ? 'main' : 'master'}]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/cache@v4\n        with: { path: x, key: "k-\${{ github.head_ref }}" }\n      - run: echo "\${{ github.event.pull_request.title }}" \${{ secrets.TOKEN_${i % 3} }}\n`));
+    }
+    const dir = await writeRepo('many', files);
+    await expectSameBothWays(dir, { identity: { owner: 'acme', name: 'app' } });
+  });
+
+  it('gives the same report on the fixture repositories', async () => {
+    const fixtures = path.join(ROOT, 'test/fixtures');
+    const dirs = [path.join(fixtures, 'gappy-repo'), path.join(fixtures, 'clean-repo'), path.join(fixtures, 'tui-repo')];
+    for (const name of await readdir(path.join(fixtures, 'fixes'))) dirs.push(path.join(fixtures, 'fixes', name, 'before'));
+    for (const dir of dirs.filter((d) => existsSync(d))) await expectSameBothWays(dir, { identity: { owner: 'demo-org', name: 'demo-repo' } });
+  });
+
+  it.skipIf(!CORPUS)('gives the same report on every corpus repository', async () => {
+    for (const repo of await readdir(CORPUS!, { withFileTypes: true })) {
+      if (!repo.isDirectory()) continue;
+      const [owner, name] = repo.name.split('__') as [string, string];
+      await expectSameBothWays(path.join(CORPUS!, repo.name), { identity: { owner, name } });
+    }
+  }, 120_000);
+});
