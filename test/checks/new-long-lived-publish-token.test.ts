@@ -24,8 +24,9 @@ ruleTester(longLivedPublishToken, {
       name: 'npm publish with NODE_AUTH_TOKEN: token, and no provenance',
       files: { [WF]: job('    steps:', '      - run: npm publish --access public', '        env:', '          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}') },
       findings: [
-        { line: 10, column: 14, endColumn: 41, severity: 'medium', messageId: 'long-lived-publish-token/npm-token', message: 'publishes to npm with a stored token (`NODE_AUTH_TOKEN` from secrets); configure a trusted publisher for the package on npmjs.com and give the job `id-token: write` (npm ≥ 11.5.1)' },
+        // Same spot: ordered by message id (findings are in a total order, see compareFindings).
         { line: 10, column: 14, severity: 'low', messageId: 'long-lived-publish-token/npm-no-provenance' },
+        { line: 10, column: 14, endColumn: 41, severity: 'medium', messageId: 'long-lived-publish-token/npm-token', message: 'publishes to npm with a stored token (`NODE_AUTH_TOKEN` from secrets); configure a trusted publisher for the package on npmjs.com and give the job `id-token: write` (npm ≥ 11.5.1)' },
       ],
     },
     {
