@@ -4,7 +4,7 @@
  * binary or non-UTF-8 files become per-file errors instead of stopping the audit.
  */
 import { constants as fsConstants, lstatSync, type BigIntStats } from 'node:fs';
-import { lstat, open, readdir, realpath } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { AuditError } from '../types.js';
@@ -247,14 +247,15 @@ async function readIgnore(absDir: string, rel: string, pass: Pass): Promise<Igno
   try {
     const info = await lstat(abs, { bigint: true });
     const prev = pass.prevIgnores.get(rel);
-    if (prev && info.isFile() && sameFile(prev, info)) {
+    if (prev && sameFile(prev, info)) {
       pass.ignores.set(rel, prev);
       return prev.rules;
     }
-    const read = await readNoFollow(abs);
+    if (!info.isFile()) return undefined;
+    // The stat taken before the read is what is recorded: a change during the read shows at the next stat.
+    const rules = ignore().add(await readFile(abs, { encoding: 'utf8', flag: READ_FLAGS }));
     pass.read.push(rel);
-    const rules = ignore().add(read.bytes!.toString('utf8'));
-    if (settled(read.info, pass)) pass.ignores.set(rel, { ...fingerprint(read.info), rules });
+    if (settled(info, pass)) pass.ignores.set(rel, { ...fingerprint(info), rules });
     return rules;
   } catch {
     // An unreadable .gitignore only means we read more than necessary.
@@ -335,7 +336,7 @@ async function settleFiles(pending: Pending, pass: Pass): Promise<Outcome[]> {
   for (let i = 0; i < misses.length; i += 64) {
     await Promise.all(
       misses.slice(i, i + 64).map(async (m) => {
-        outcomes[m.index] = await readRepoFile(pending[m.index]!, pass);
+        outcomes[m.index] = await readRepoFile(pending[m.index]!, m.info, pass);
       }),
     );
   }
@@ -344,14 +345,16 @@ async function settleFiles(pending: Pending, pass: Pass): Promise<Outcome[]> {
 
 const STAT_CHUNK = 256;
 
-async function readRepoFile(p: Pending[number], pass: Pass): Promise<Outcome> {
+/** @param info the file's stat taken before the read: what is recorded, so a change during the read shows at the next stat. */
+async function readRepoFile(p: Pending[number], info: BigIntStats, pass: Pass): Promise<Outcome> {
   try {
-    const read = await readNoFollow(p.abs, MAX_FILE_BYTES);
+    const bytes = await readFile(p.abs, { flag: READ_FLAGS });
     pass.read.push(p.rel);
-    if (!read.bytes || read.bytes.byteLength > MAX_FILE_BYTES) return oversize(read.bytes ? BigInt(read.bytes.byteLength) : read.info.size);
-    const text = decodeText(read.bytes);
+    // Grown since it was stat'ed: the limit holds for what was read.
+    if (bytes.byteLength > MAX_FILE_BYTES) return oversize(BigInt(bytes.byteLength));
+    const text = decodeText(bytes);
     const outcome: Outcome = 'error' in text ? { error: text.error, line: text.line } : text;
-    if (settled(read.info, pass)) pass.files.set(p.rel, { ...fingerprint(read.info), abs: p.abs, outcome });
+    if (settled(info, pass)) pass.files.set(p.rel, { ...fingerprint(info), abs: p.abs, outcome });
     return outcome;
   } catch (err) {
     // Not cached: a failed read (permissions, EIO, too many open files) may well succeed next time.
@@ -364,22 +367,10 @@ function oversize(size: bigint): Outcome {
 }
 
 /**
- * Reads through one descriptor opened without following a final symlink, and stats that
- * descriptor: the bytes and the stat the cache records are of the same file, and a regular file
- * swapped for a symlink after the walk looked at it is refused rather than followed. No bytes
- * when the file has grown over `limit` since it was stat'ed.
+ * Opened without following a final symlink (a regular file swapped for a symlink after it was
+ * stat'ed is refused, not followed) and without blocking (nor is a swapped-in FIFO waited on).
  */
-async function readNoFollow(abs: string, limit?: number): Promise<{ bytes?: Buffer; info: BigIntStats }> {
-  const handle = await open(abs, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
-  try {
-    const info = await handle.stat({ bigint: true });
-    if (!info.isFile()) throw new Error('no longer a regular file');
-    if (limit !== undefined && info.size > limit) return { info };
-    return { bytes: await handle.readFile(), info };
-  } finally {
-    await handle.close();
-  }
-}
+const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
 
 function fingerprint(info: BigIntStats): Fingerprint {
   return { dev: info.dev, ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, ctimeNs: info.ctimeNs };
