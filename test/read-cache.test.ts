@@ -51,10 +51,12 @@ describe('discover() with a read cache', () => {
 
   it('re-reads a file rewritten with the same size and its mtime put back, inside the racy window', async () => {
     const dir = await makeRepo({ [A]: wf('a'), [B]: wf('b') });
-    // The real clock: both files were written just now, so neither read can be trusted yet.
-    const cache = new ReadCache();
     const tick = Math.floor(Date.now() / 1000);
     await utimes(path.join(dir, A), tick, tick);
+    // Every discovery runs (by its clock) half a second after B was written, A having changed no
+    // earlier than B: both are inside the window, however slowly this test happens to run.
+    const written = (await stat(path.join(dir, B))).ctimeMs;
+    const cache = new ReadCache(() => written + 500);
     await discover(dir, [], cache);
     const before = await stat(path.join(dir, A), { bigint: true });
     await writeFile(path.join(dir, A), wf('z'));
