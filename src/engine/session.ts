@@ -18,7 +18,7 @@ import { suppressionEdit, type SuppressRequest } from '../fix/suppress.js';
 import { dirtyFiles, UnsafeWriteError, WriteFailedError, writeAtomically } from '../fix/write.js';
 import type { Resolver } from '../github/resolve.js';
 import type { RemoteFacts, RemoteGatherer } from '../github/settings.js';
-import { discover, type DiscoveredRepo } from '../loader/discover.js';
+import { discover, ReadCache, type DiscoveredRepo } from '../loader/discover.js';
 import { ParseCache } from '../model/cache.js';
 import type { AuditError, Finding, RepoIdentity } from '../types.js';
 
@@ -74,6 +74,8 @@ export class RepoSession {
   private readonly listeners = new Set<(p: Progress) => void>();
   /** Parses kept between this session's audits: auditing again after an edit re-parses only the edited files. */
   private readonly parseCache = new ParseCache();
+  /** What the last discovery read: auditing again re-reads only the files whose stat changed. */
+  private readonly readCache = new ReadCache();
 
   private constructor(
     readonly dir: string,
@@ -225,7 +227,7 @@ export class RepoSession {
   }
 
   private async discover(): Promise<{ discovered: DiscoveredRepo; config: PipewardenConfig }> {
-    const discovered = await discover(this.dir, this.opts.exclude);
+    const discovered = await discover(this.dir, this.opts.exclude, this.readCache);
     this.progress({ phase: 'discover', files: discovered.files.length });
     if (this.opts.configFile) {
       const config = await loadConfig(this.dir, this.opts.configFile, this.knownChecks);
