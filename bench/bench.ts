@@ -343,6 +343,8 @@ async function main(): Promise<void> {
   // Only the interactive view's figures: node dist/bench/bench.js --tui
   if (args[0] === '--tui') return tuiBench();
   if (args[0] === '--reaudit') return reAudit();
+  // Only the start-up figures (a fresh process each): node dist/bench/bench.js --startup
+  if (args[0] === '--startup') return startUp();
   if (args[0] === '--generate') return void console.log(await generate(Number(args[1] ?? 1000)));
   if (args[0] === '--hostile') return void console.log(await oneFile(args[1] === 'mix' ? hostileMix(Number(args[2] ?? 5 * 2 ** 20)) : HOSTILE.find((s) => s.name === args[1])!.make(Number(args[2] ?? 1))));
   const quick = args.includes('--quick');
