@@ -40,7 +40,7 @@ function visit(site: UsesSite, { repo, env, report }: CheckContext): void {
     file,
     range: uses.range,
     group: target,
-    fix: () => pinFix(env, site),
+    fix: () => pinFix(env, site, repo.file(file)?.text),
     messageId: uses.kind === 'action' ? 'internal-action-branch' : 'internal-workflow-branch',
     message: `\`${target}\` follows the branch \`${uses.ref}\` of an internal ${uses.kind === 'action' ? 'action' : 'workflow'}: whoever can push there changes this CI`,
   });

@@ -62,7 +62,7 @@ function visit(site: UsesSite, { repo, env, report }: CheckContext): void {
     range: uses.range,
     severity,
     group: `${target}@${uses.ref}`,
-    fix: () => pinFix(env, site),
+    fix: () => pinFix(env, site, repo.file(file)?.text),
     messageId: `ref-${uses.refKind}`,
     message: `\`${target}@${uses.ref}\` is pinned to ${REF_WORDS[uses.refKind] ?? 'a mutable ref'}, not a full commit SHA`,
   });

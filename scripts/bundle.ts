@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { pipewarden: 'dist/src/cli/main.js' },
+    // The parallel audit's worker threads start dist/bundle/worker.js: parallel.ts names it beside itself.
+    entryPoints: { pipewarden: 'dist/src/cli/main.js', worker: 'dist/src/audit/worker.js' },
     outdir,
     bundle: true,
     splitting: true,

@@ -39,8 +39,9 @@ export function applySuppressions(findings: Finding[], model: RepoModel, config:
     }
     return m;
   };
-  const yamlByFile = new Map<string, YamlFile>();
-  for (const x of [...model.workflows, ...model.actions]) yamlByFile.set(x.file, x.yaml);
+  // The YAML is read only for entries that name a path (a summarised workflow parses again on that read).
+  const yamlByFile = new Map<string, { readonly yaml: YamlFile }>();
+  for (const x of [...model.workflows, ...model.actions]) yamlByFile.set(x.file, x);
   const inlineByFile = new Map<string, Map<number, { ids: string[]; reason: string }>>();
   const inlineAt = (file: string): Map<number, { ids: string[]; reason: string }> => {
     let found = inlineByFile.get(file);
@@ -86,9 +87,9 @@ export function applySuppressions(findings: Finding[], model: RepoModel, config:
   return { active, suppressed, unused, errors };
 }
 
-function yamlPathMatches(entry: IgnoreEntry, f: Finding, yamlByFile: Map<string, YamlFile>): boolean {
+function yamlPathMatches(entry: IgnoreEntry, f: Finding, yamlByFile: Map<string, { readonly yaml: YamlFile }>): boolean {
   if (!entry.yamlPath) return true;
-  const yaml = yamlByFile.get(f.file);
+  const yaml = yamlByFile.get(f.file)?.yaml;
   if (!yaml) return false;
   const at = yaml.pathAt(yaml.offsetOf(f.line, f.column));
   return entry.yamlPath.every((seg, i) => at[i] === seg);

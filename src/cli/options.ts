@@ -31,6 +31,8 @@ export interface CliConfig {
   keepClone?: string;
   /** --clone-timeout SECONDS. */
   cloneTimeout?: number;
+  /** --threads N: worker threads besides the main one (0: one thread). */
+  threads?: number;
   offline: boolean;
   go: boolean;
   fix?: 'safe' | 'all';
@@ -78,6 +80,7 @@ const OPTIONS = {
   ref: { type: 'string' },
   'keep-clone': { type: 'string' },
   'clone-timeout': { type: 'string' },
+  threads: { type: 'string' },
   offline: { type: 'boolean' },
   go: { type: 'boolean' },
   fix: { type: 'boolean' },
@@ -140,9 +143,12 @@ export function parseCommandLine(argv: string[]): CliConfig | { error: string } 
   if ((v.pr || prSplit) && v.offline) return { error: '--pr needs the network; it cannot be used with --offline' };
   const cloneTimeout = v['clone-timeout'] === undefined ? undefined : Number(v['clone-timeout']);
   if (cloneTimeout !== undefined && !(cloneTimeout > 0 && Number.isFinite(cloneTimeout))) return { error: '--clone-timeout must be a number of seconds above 0' };
+  const threads = v.threads === undefined ? undefined : Number(v.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64)) return { error: '--threads must be a whole number from 0 to 64' };
   return {
     command,
     ...(cloneTimeout !== undefined ? { cloneTimeout } : {}),
+    ...(threads !== undefined ? { threads } : {}),
     ...(positionals[0] !== undefined ? { target: positionals[0] } : {}),
     ...(command === 'merge' ? { targets: positionals } : {}),
     ...(org ? { org } : {}),

@@ -5,7 +5,8 @@ import { resolutionKey, type Resolution } from '../github/resolve.js';
 import type { Fix, TextEdit } from '../types.js';
 
 /** The fix for a site, the reason there is none, or undefined when nothing was looked up. */
-export function pinFix(env: AuditEnv, site: UsesSite): Fix | { refused: string } | undefined {
+/** @param text the file's text, when the caller has it (reading site.yaml of a summarised workflow parses it again). */
+export function pinFix(env: AuditEnv, site: UsesSite, text?: string): Fix | { refused: string } | undefined {
   const u = site.uses;
   if (!u.owner || !u.repo || !u.ref) return undefined;
   const result = env.resolutions.get(resolutionKey(u.owner, u.repo, u.ref));
@@ -15,15 +16,14 @@ export function pinFix(env: AuditEnv, site: UsesSite): Fix | { refused: string }
   return {
     title: `Pin ${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}@${u.ref} to ${result.sha.slice(0, 12)} (${result.version})`,
     safety: 'safe',
-    edits: pinEdits(site, result),
+    edits: pinEdits(site, result, text ?? site.yaml.text),
     newFiles: [],
     changes: [{ file: site.file, path: site.path }],
   };
 }
 
-function pinEdits(site: UsesSite, r: Resolution): TextEdit[] {
-  const { uses, yaml, file } = site;
-  const text = yaml.text;
+function pinEdits(site: UsesSite, r: Resolution, text: string): TextEdit[] {
+  const { uses, file } = site;
   const inner = uses.inner!;
   const at = text.lastIndexOf('@', inner.end);
   const edits: TextEdit[] = [{ file, start: at + 1, end: inner.end, text: r.sha }];

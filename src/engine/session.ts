@@ -36,6 +36,8 @@ export interface SessionOptions {
   identitySource?: string;
   /** Repository-relative paths not to audit (on top of the config's `exclude:`). */
   exclude?: string[];
+  /** Worker threads for the audit (audit/parallel.ts); 0 keeps it on this thread; default: by the machine and the repository. */
+  threads?: number;
   owner?: string;
   go?: boolean;
   now?: Date;
@@ -222,6 +224,7 @@ export class RepoSession {
       ...(o.now ? { now: o.now } : {}),
       ...(o.resolver ? { resolver: o.resolver } : {}),
       ...(o.remote ? { remote: o.remote } : {}),
+      ...(o.threads !== undefined ? { parallel: o.threads === 0 ? (false as const) : { workers: o.threads } } : {}),
       onProgress: (p: Progress) => this.progress(p),
     };
   }

@@ -37,9 +37,11 @@ function isPlainData(v: unknown): boolean {
 
 /**
  * Source ranges are left out too: they are most of a model's bulk, and the whole-repository
- * checks read few of them (a finding's location); reading one parses the file again.
+ * checks read few of them (a finding's location); reading one parses the file again. The
+ * ranges of `uses:` values stay: the checks that read GitHub look-ups report at them (and their
+ * fixes edit there), on the main thread, for every workflow.
  */
-const isRangeKey = (k: string): boolean => k === 'range' || k.endsWith('Range');
+const leftOut = (owner: object, k: string): boolean => (k === 'range' || k.endsWith('Range')) && !('refKind' in owner);
 
 export function dehydrate(wf: Workflow): WorkflowSummary {
   const copies = new Map<object, unknown>();
@@ -68,7 +70,7 @@ export function dehydrate(wf: Workflow): WorkflowSummary {
     copies.set(v, out);
     for (const k in v) {
       const item: unknown = (v as Record<string, unknown>)[k];
-      out[k] = item !== undefined && (isRangeKey(k) || !isPlainData(item)) ? HOLE : copy(item);
+      out[k] = item !== undefined && (leftOut(v, k) || !isPlainData(item)) ? HOLE : copy(item);
     }
     return out;
   };

@@ -78,6 +78,7 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
         ...(config.config ? { configFile: config.config } : {}),
         ...(config.baseline ? { baselineFile: config.baseline } : {}),
         ...(remote ? { remote } : {}),
+        ...(config.threads !== undefined ? { threads: config.threads } : {}),
       });
       if (interactive) {
         const { runInteractive } = await import('./interactive.js');
