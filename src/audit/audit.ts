@@ -16,7 +16,8 @@ import { goModVerify } from '../loader/go-verify.js';
 import type { ParseCache } from '../model/cache.js';
 import { buildRepoModel, type RepoModel } from '../model/repo.js';
 import type { AuditError, Finding, Fix, RepoIdentity } from '../types.js';
-import { collectInParallel, parallelWorkers, type ParallelOptions } from './parallel.js';
+import { canSplit, collectInParallel, parallelWorkers, type ParallelOptions } from './parallel.js';
+import type { ResultCache } from './result-cache.js';
 import type { Check } from '../check.js';
 import type { AuditReport } from './report.js';
 import { collectFindings, finishFindings, type RunOptions } from './runner.js';
@@ -46,6 +47,8 @@ export interface AuditOptions extends RunOptions {
   remote?: RemoteFacts | RemoteGatherer;
   /** Parses to reuse across audits of the same tree (a session's re-audits, a fix plan's); off unless given. */
   parseCache?: ParseCache;
+  /** A session's per-file results (result-cache.ts): a re-audit audits again only the files that changed. */
+  resultCache?: ResultCache;
   /** Worker threads for repositories with many workflows (parallel.ts); `false` keeps the audit on this thread. */
   parallel?: ParallelOptions | false;
 }
@@ -85,8 +88,10 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
     errors: goVerify && 'error' in goVerify ? [{ file: '.', message: goVerify.error }] : [],
   });
   const checks = opts.config?.disabled.size ? opts.checks.filter((c) => !opts.config!.disabled.has(c.meta.id)) : opts.checks;
-  // A warm parse cache (a session's re-audit) makes one thread cheaper than parsing everything again in workers.
-  const workers = parallelWorkers(discovered, checks, opts.fixes === 'lazy' || (opts.parseCache?.size ?? 0) > 0, opts.parallel);
+  // A warm cache (a session's re-audit) makes one thread cheaper than parsing everything again in workers.
+  const warm = (opts.parseCache?.size ?? 0) > 0 || (opts.resultCache?.size ?? 0) > 0;
+  const workers = parallelWorkers(discovered, checks, opts.fixes === 'lazy' || warm, opts.parallel);
+  const resultCache = opts.resultCache && opts.fixes !== 'lazy' && canSplit(checks) ? opts.resultCache : undefined;
   let model: RepoModel;
   let env: AuditEnv;
   let collected: Finding[];
@@ -94,8 +99,9 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
   let fixFor: Audit['fixFor'];
   let secrets: CredentialMapEntry[];
   opts.onProgress?.({ phase: 'checks', done: 0, total: checks.length });
-  if (workers > 0) {
-    const run = await collectInParallel(discovered, checks, workers, { ...(opts.identity ? { identity: opts.identity } : {}), now, settings, lookups: !!(opts.resolver || opts.remote), fileEnv: defaultEnv({ now, settings, ...(opts.config ? { config: opts.config } : {}) }) }, makeEnv);
+  if (workers > 0 || resultCache) {
+    const setup = { ...(opts.identity ? { identity: opts.identity } : {}), now, settings, lookups: !!(opts.resolver || opts.remote), fileEnv: defaultEnv({ now, settings, ...(opts.config ? { config: opts.config } : {}) }) };
+    const run = await collectInParallel(discovered, checks, workers, setup, makeEnv, resultCache, opts.parseCache);
     ({ model, env, fixFor, secrets } = run);
     const failed = new Set(run.failed);
     collected = failed.size ? run.findings.filter((f) => !failed.has(f.check)) : run.findings;

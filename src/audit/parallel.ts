@@ -35,6 +35,8 @@ import type { Check } from '../check.js';
 import type { AuditEnv } from '../analysis/env.js';
 import { BatchAuditor, decodeFinding, looksAtWholeRepo, type BatchContext, type BatchResult } from './batch.js';
 import { collectFindings } from './runner.js';
+import { ResultCache, type CachedFile } from './result-cache.js';
+import type { ParseCache } from '../model/cache.js';
 import type { WorkerReply } from './worker.js';
 
 export interface ParallelOptions {
@@ -45,7 +47,7 @@ export interface ParallelOptions {
 }
 
 const WORKER = new URL('./worker.js', import.meta.url);
-const DEFAULT_MIN_WORKFLOWS = 200;
+const DEFAULT_MIN_WORKFLOWS = 2_000;
 /** Batches small enough to spread evenly, large enough that messages cost little. */
 const BATCH_BYTES = 96 * 1024;
 const BATCH_FILES = 48;
@@ -55,11 +57,15 @@ const BATCH_FILES = 48;
  */
 const YOUNG_GENERATION_MB = 48;
 
+/** Whether the audit can be split per file: workers know checks by id from the registry, so a caller's own check objects cannot be. */
+export function canSplit(checks: readonly Check[]): boolean {
+  return checks.every((c) => CHECKS.includes(c));
+}
+
 /** How many workers an audit of these files should use; 0 for the single-threaded audit. */
 export function parallelWorkers(discovered: DiscoveredRepo, checks: readonly Check[], lazyFixes: boolean, opts: ParallelOptions | false | undefined): number {
   if (opts === false || lazyFixes) return 0;
-  // Workers know checks by id from the registry; a caller's own check objects stay on this thread.
-  if (!checks.every((c) => CHECKS.includes(c))) return 0;
+  if (!canSplit(checks)) return 0;
   // Running from the TypeScript sources (the test runner) there is no compiled worker to start.
   if (WORKER.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER))) return 0;
   const workflows = discovered.files.reduce((n, f) => n + (f.kind === 'workflow' ? 1 : 0), 0);
@@ -92,6 +98,10 @@ export async function collectInParallel(
   workers: number,
   setup: { identity?: RepoIdentity; now: Date; settings: AuditSettings; fileEnv: AuditEnv; lookups: boolean },
   makeEnv: (model: RepoModel) => Promise<{ env: AuditEnv; errors: AuditError[] }>,
+  /** A session's per-file results (result-cache.ts): files whose result is kept are not audited again. */
+  cache?: ResultCache,
+  /** Parses of the files this thread audits (context, actions, linked workflows) kept across a session's audits. */
+  parseCache?: ParseCache,
 ): Promise<ParallelRun> {
   const isWorkflow = (f: RepoFile): boolean => f.kind === 'workflow';
   const context = discovered.files.filter((f) => f.kind !== 'workflow' && f.kind !== 'action');
@@ -105,13 +115,31 @@ export async function collectInParallel(
     now: setup.now.getTime(),
     settings: setup.settings,
   };
-  const batches = batchesOf(discovered.files.filter(isWorkflow));
-  const results = await runBatches(batchContext, batches, workers);
+  const workflowFiles = discovered.files.filter(isWorkflow);
+  let results: BatchResult[];
+  const cachedWorkflows = new Map<string, CachedFile>();
+  if (cache) {
+    // One file per batch, so that each result is that file's alone and can be kept.
+    const contextKey = ResultCache.contextKey(batchContext);
+    const keys = workflowFiles.map((f) => ResultCache.fileKey(contextKey, f));
+    const found = keys.map((k) => cache.get(k));
+    const misses = workflowFiles.filter((_, i) => !found[i]);
+    const fresh = await runBatches(batchContext, misses.map((f) => [f]), workers);
+    const byPath = new Map(misses.map((f, i) => [f.path, fresh[i]!]));
+    results = workflowFiles.map((f, i) => {
+      const mine = byPath.get(f.path);
+      const entry = mine ? cache.set(keys[i]!, mine) : found[i]!;
+      cachedWorkflows.set(f.path, entry);
+      return entry.result;
+    });
+    cache.endAudit();
+  } else results = await runBatches(batchContext, batchesOf(workflowFiles), workers);
 
   // Phase 2: context, actions and linked workflows, here.
   const linked = new Set(results.flatMap((r) => r.linked));
   const here = discovered.files.filter((f) => !isWorkflow(f) || linked.has(f.path));
-  const base = buildRepoModel({ ...discovered, files: here }, setup.identity);
+  const base = buildRepoModel({ ...discovered, files: here }, setup.identity, parseCache);
+  if (cache) cache.sink = base.errors;
   const fileChecks = checks.filter((c) => !looksAtWholeRepo(c, setup.lookups));
   const near = collectFindings(base, setup.fileEnv, fileChecks, { fixes: 'eager' });
 
@@ -125,14 +153,20 @@ export async function collectInParallel(
     const own = parsedHere.get(file.path);
     if (own) workflows.push(own);
     const summary = lone.get(file.path)?.summary;
-    if (summary) {
-      workflows.push(
-        hydrate(summary, () => {
-          reparsed++;
-          return buildWorkflow(new YamlFile(file.path, file.text, base.errors, parseYamlFile(file.path, file.text)));
-        }),
-      );
+    if (!summary) continue;
+    const kept = cachedWorkflows.get(file.path);
+    if (kept?.workflow) {
+      workflows.push(kept.workflow);
+      continue;
     }
+    // A kept workflow outlives this audit: its late parse reports into whichever audit is current.
+    const sink = cache ?? { sink: base.errors };
+    const workflow = hydrate(summary, () => {
+      reparsed++;
+      return buildWorkflow(new YamlFile(file.path, file.text, sink.sink, parseYamlFile(file.path, file.text)));
+    });
+    if (kept) kept.workflow = workflow;
+    workflows.push(workflow);
   }
   const model = withWorkflows(base, workflows, discovered.files);
   const { env, errors: envErrors } = await makeEnv(model);

@@ -20,6 +20,7 @@ import type { Resolver } from '../github/resolve.js';
 import type { RemoteFacts, RemoteGatherer } from '../github/settings.js';
 import { discover, ReadCache, type DiscoveredRepo } from '../loader/discover.js';
 import { ParseCache } from '../model/cache.js';
+import { ResultCache } from '../audit/result-cache.js';
 import type { AuditError, Finding, RepoIdentity } from '../types.js';
 
 export type Progress =
@@ -78,6 +79,8 @@ export class RepoSession {
   private readonly parseCache = new ParseCache();
   /** What the last discovery read: auditing again re-reads only the files whose stat changed. */
   private readonly readCache = new ReadCache();
+  /** Per-file results: a re-audit after one file changed audits that file again (audit/result-cache.ts). */
+  private readonly resultCache = new ResultCache();
 
   private constructor(
     readonly dir: string,
@@ -122,7 +125,7 @@ export class RepoSession {
     const { discovered, config } = await this.discover();
     if (config.errors.length) throw new SessionError(config.errors.map(formatError).join('\n'));
     this.config = config;
-    const audit = await auditDiscovered(discovered, { ...this.auditOptions(), parseCache: this.parseCache });
+    const audit = await auditDiscovered(discovered, { ...this.auditOptions(), parseCache: this.parseCache, resultCache: this.resultCache });
     this.last = { audit, discovered };
     this.progress({ phase: 'ready', findings: audit.report.findings.length, ms: performance.now() - started });
     return audit;
