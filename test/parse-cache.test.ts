@@ -51,6 +51,8 @@ describe('the parse cache of a session', () => {
     const first = await session.audit();
     expect(first.report.findings.length).toBeGreaterThan(0);
     expect(first.report.errors.some((e) => e.file === '.github/workflows/broken.yml')).toBe(true);
+    // The wrapper (with its alias budget) this audit reads; a later audit must read another.
+    const firstWrapper = first.model.workflows.find((w) => w.file === '.github/workflows/release.yml')?.yaml;
 
     // The same tree again: every parse is reused, and the answer does not change.
     const same = await session.audit();
@@ -66,9 +68,7 @@ describe('the parse cache of a session', () => {
     // Unchanged: the very same parsed document. Changed: a new one. Wrappers and models are per audit.
     expect(docOf(again, '.github/workflows/release.yml')).toBe(docOf(first, '.github/workflows/release.yml'));
     expect(docOf(again, '.github/workflows/ci.yml')).not.toBe(docOf(first, '.github/workflows/ci.yml'));
-    expect(again.model.workflows.find((w) => w.file === '.github/workflows/release.yml')?.yaml).not.toBe(
-      first.model.workflows.find((w) => w.file === '.github/workflows/release.yml')?.yaml,
-    );
+    expect(again.model.workflows.find((w) => w.file === '.github/workflows/release.yml')?.yaml).not.toBe(firstWrapper);
     expect(again.model).not.toBe(first.model);
     expect(again.model.errors).not.toBe(first.model.errors);
     // The broken file's parse error is listed once per audit, not once per audit so far.

@@ -160,11 +160,16 @@ export async function collectInParallel(
       continue;
     }
     // A kept workflow outlives this audit: its late parse reports into whichever audit is current.
-    const sink = cache ?? { sink: base.errors };
-    const workflow = hydrate(summary, () => {
-      reparsed++;
-      return buildWorkflow(new YamlFile(file.path, file.text, sink.sink, parseYamlFile(file.path, file.text)));
-    });
+    const sink = cache ?? { sink: base.errors, epoch: 0 };
+    const parse = (): ReturnType<typeof parseYamlFile> => (parseCache ? parseCache.get(file.path, file.kind, file.text, () => parseYamlFile(file.path, file.text)) : parseYamlFile(file.path, file.text));
+    const workflow = hydrate(
+      summary,
+      () => {
+        reparsed++;
+        return buildWorkflow(new YamlFile(file.path, file.text, sink.sink, parse()));
+      },
+      () => sink.epoch,
+    );
     if (kept) kept.workflow = workflow;
     workflows.push(workflow);
   }

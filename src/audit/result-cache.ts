@@ -7,10 +7,10 @@
  * the actions and the whole-repository checks are audited afresh every time (parallel.ts).
  *
  * What is kept never changes: results as they crossed (or would cross) a thread, and the
- * workflow rebuilt from each summary. A rebuilt workflow parses its file again only when a
- * check reads its YAML, and reports what that parse finds into the current audit's error list
- * (`sink`), so nothing of one audit leaks into the next. Bounded by use: an audit drops the
- * entries it did not use.
+ * workflow rebuilt from each summary (plain data). Its YAML is built only when a check reads
+ * it, afresh in each audit (a new wrapper and alias budget around the session's cached parse),
+ * and reports into the current audit's error list (`sink`), so nothing of one audit leaks into
+ * the next. Bounded by use: an audit drops the entries it did not use.
  */
 import { createHash } from 'node:crypto';
 import type { RepoFile } from '../loader/discover.js';
@@ -29,6 +29,8 @@ export class ResultCache {
   private used = new Map<string, CachedFile>();
   /** Where a rebuilt workflow's late parse reports: the current audit's model errors. */
   sink: AuditError[] = [];
+  /** Counts audits: a kept workflow's YAML is rebuilt once per audit that reads it (summary.ts hydrate). */
+  epoch = 0;
   /** Files audited again and files served from the cache, over the cache's life (for tests and the bench). */
   audited = 0;
   served = 0;
@@ -65,6 +67,7 @@ export class ResultCache {
   endAudit(): void {
     this.entries = this.used;
     this.used = new Map();
+    this.epoch++;
   }
 
   get size(): number {

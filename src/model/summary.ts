@@ -89,11 +89,20 @@ function at(root: unknown, path: PathStep[]): unknown {
 
 /**
  * The summary as a Workflow again, with a getter at each hole. `full()` builds the complete
- * model of the same text; it is called at most once, on the first read of a hole.
+ * model of the same text; it is called on the first read of a hole, and again on the first read
+ * after `epoch()` changes: a workflow kept across a session's audits (audit/result-cache.ts)
+ * gets a fresh YAML wrapper, with its own alias budget, in each audit that reads it.
  */
-export function hydrate(summary: WorkflowSummary, full: () => Workflow): Workflow {
+export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: () => number = () => 0): Workflow {
   let built: Workflow | undefined;
-  const complete = (): Workflow => (built ??= full());
+  let builtIn = -1;
+  const complete = (): Workflow => {
+    if (!built || builtIn !== epoch()) {
+      built = full();
+      builtIn = epoch();
+    }
+    return built;
+  };
   const path: PathStep[] = [];
   const seen = new Set<object>();
   const hole = (parent: object, key: string | number): void => {
