@@ -38,7 +38,7 @@ export function lineStarts(text: string): number[] {
 }
 
 /** The 0-based line holding `offset`. */
-function lineAt(starts: readonly number[], offset: number): number {
+export function lineAt(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
