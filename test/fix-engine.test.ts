@@ -105,6 +105,60 @@ describe('fix engine', () => {
     expect(plan.files.get(WF)?.after).toBe(`# outer\n${TEXT.replace('make', 'make all # inner')}# outer-end\n`);
   });
 
+  it('verifies a pass\'s fixes together: the bad ones roll back alone, the rest land as they would one at a time', async () => {
+    const steps = 40;
+    const text = yaml('on: push', 'permissions: {}', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', ...Array.from({ length: steps }, (_, i) => `      - run: echo step${i}`));
+    // One finding per step without its marker; steps 17 and 30 get a fix that fails verification.
+    let audits = 0;
+    const mark: Check = {
+      meta: { id: 'mark', title: 't', area: 'pinning', severity: 'high', description: 'test check', why: 'test check', howToFix: 'test check', example: 'test check', fixable: true },
+      run({ repo, report }) {
+        audits++;
+        const file = repo.files.find((f) => f.path === WF)!;
+        const lines = file.text.split('\n');
+        for (const [n, line] of lines.entries()) {
+          const m = /^ {6}- run: echo step(\d+)$/.exec(line);
+          if (!m) continue;
+          const i = Number(m[1]);
+          const range = lineRange(file.text, n + 1);
+          const at = range.start + line.indexOf('echo');
+          const end = range.start + line.length;
+          const path = ['jobs', 'a', 'steps', i, 'run'];
+          const fix: Fix =
+            i === 17
+              ? fixAt('mark', at, end, `echo step${i} marked`) // declares no change
+              : i === 30
+                ? fixAt('mark', at, end, `"echo step${i} marked`, [{ file: WF, path }]) // no longer parses
+                : fixAt('mark', at, end, `echo step${i} marked`, [{ file: WF, path }]);
+          report({ file: WF, range, message: `step ${i} unmarked`, fix });
+        }
+      },
+    };
+    const repoOf = (t: string) => ({ root: '/nonexistent-batch-repo', files: [{ path: WF, kind: 'workflow' as const, text: t }], vendorDirs: [], errors: [] });
+    const plan = await planFixes(repoOf(text), { include: 'all', checks: [mark] });
+    const together = audits;
+    const byStep = (o: { finding: { message: string } }): number => Number(/step (\d+)/.exec(o.finding.message)![1]);
+    const statuses = new Map(plan.outcomes.map((o) => [byStep(o), [o.status, o.reason]]));
+    expect(statuses.size).toBe(steps);
+    expect(statuses.get(17)).toEqual(['rolled-back', `${WF} changed outside the paths the fix declared`]);
+    expect(statuses.get(30)).toEqual(['rolled-back', expect.stringMatching(/no longer parses/)]);
+    expect([...statuses].filter(([, [s]]) => s === 'applied').length).toBe(steps - 2);
+    // One at a time, later steps first (the engine's order), each verified on the text the ones before left.
+    let current = text;
+    const alone = new Map<number, unknown[]>();
+    audits = 0;
+    for (let i = steps - 1; i >= 0; i--) {
+      const one = await planFixes(repoOf(current), { include: 'all', checks: [mark], select: (f) => f.message === `step ${i} unmarked` });
+      const [o] = one.outcomes;
+      alone.set(i, [o!.status, o!.reason]);
+      current = one.files.get(WF)?.after ?? current;
+    }
+    expect(statuses).toEqual(alone);
+    expect(plan.files.get(WF)!.after).toBe(current);
+    // Halving finds two bad fixes among forty in far fewer re-audits than one each.
+    expect(together).toBeLessThan(audits / 2);
+  });
+
   it('does not apply unsafe fixes unless asked', async () => {
     const unsafe = checkWithFix('unsafe', () => ({ ...fixAt('unsafe', 0, 0, '# unsafe\n'), safety: 'unsafe' }));
     const safeOnly = await planFixes(await discover(await makeRepo({ [WF]: TEXT })), { include: 'safe', checks: [unsafe] });

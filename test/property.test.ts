@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { auditDiscovered } from '../src/audit/audit.js';
-import { editsDiff, unifiedDiff } from '../src/fix/diff.js';
+import { diffSizeAtLeast, editsDiff, unifiedDiff } from '../src/fix/diff.js';
 import { planFixes } from '../src/fix/engine.js';
 import { classify, type DiscoveredRepo } from '../src/loader/discover.js';
 import { findExpressions, parseExpression } from '../src/model/expressions.js';
@@ -235,6 +235,31 @@ describe('properties', () => {
       }),
       runs(1500),
     );
+  });
+
+  it('the size bound a fix diff is capped by never exceeds the diff it stands for', () => {
+    const lines = fc.array(fc.constantFrom('a', 'b', 'run: x', '', '  - uses: y', 'a', 'x'.repeat(40)), { minLength: 1, maxLength: 60 }).map((l) => l.join('\n') + (l.length % 2 ? '\n' : ''));
+    fc.assert(
+      fc.property(lines, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 50 }), fc.constantFrom('', 'a\n', 'z', '\nb\n', 'a\na\n', 'x'.repeat(40), '\n')), { minLength: 1, maxLength: 4 }), (text, raw) => {
+        const edits: Array<{ start: number; end: number; text: string }> = [];
+        for (const [at, len, t] of raw) {
+          const start = at % (text.length + 1);
+          const end = Math.min(text.length, start + len);
+          if (edits.every((e) => end < e.start || start > e.end)) edits.push({ start, end, text: t });
+        }
+        expect(diffSizeAtLeast(text, edits)).toBeLessThanOrEqual(editsDiff('f.yml', text, edits).length);
+      }),
+      runs(1500),
+    );
+  });
+
+  it('the size bound of a one-line edit is both versions of the line', () => {
+    const line = 'x'.repeat(1000);
+    const text = `a\n${line}\nb\n`;
+    // The old line and the new one are each in the diff in full, with their prefixes.
+    expect(diffSizeAtLeast(text, [{ start: 502, end: 505, text: 'yy' }])).toBe(1002 + 1001);
+    expect(diffSizeAtLeast(text, [{ start: 2, end: 2, text: 'new\n' }])).toBe(5);
+    expect(diffSizeAtLeast(text, [{ start: 502, end: 505, text: 'xxx' }])).toBe(0);
   });
 
   it('every fix applied to a mutated workflow parses and re-audits without its finding, or is refused', async () => {

@@ -38,7 +38,7 @@ export function lineStarts(text: string): number[] {
 }
 
 /** The 0-based line holding `offset`. */
-function lineAt(starts: readonly number[], offset: number): number {
+export function lineAt(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -80,6 +80,66 @@ export function editsDiff(file: string, before: string, edits: readonly TextEdit
   }
   if (hunks.length === 0) return '';
   return [`diff --git a/${file} b/${file}`, `--- a/${file}`, `+++ b/${file}`, ...hunks].join('\n') + '\n';
+}
+
+/**
+ * A lower bound on the length of editsDiff's result, from line lengths alone: whatever lines
+ * the diff matches as context are equal on both sides, so for every length k it removes at
+ * least (old lines of length k) - (new lines of length k) lines of that length, and adds at
+ * least the reverse. Lines away from the edits are the same in both texts and cancel, so only
+ * the lines the edits touch are counted: the cost is those lines' number plus the inserted
+ * text, never their length (a fix on a line of megabytes is priced without reading the line).
+ */
+export function diffSizeAtLeast(before: string, edits: readonly TextEdit[], starts: readonly number[] = lineStarts(before)): number {
+  if (edits.length === 0) return 0;
+  const asc = [...edits].sort((a, b) => a.start - b.start);
+  // Per line length, old lines minus new lines among the touched ones.
+  const balance = new Map<number, number>();
+  const tally = (length: number, n: number): void => void balance.set(length, (balance.get(length) ?? 0) + n);
+  const lineEndAt = (line: number): number => (line + 1 < starts.length ? starts[line + 1]! - 1 : before.length);
+  let i = 0;
+  while (i < asc.length) {
+    // A run of edits whose touched lines meet, so the new text between them is known line by line.
+    const first = lineAt(starts, asc[i]!.start);
+    let last = lineAt(starts, asc[i]!.end);
+    let j = i + 1;
+    while (j < asc.length && lineAt(starts, asc[j]!.start) <= last) last = Math.max(last, lineAt(starts, asc[j++]!.end));
+    for (let l = first; l <= last; l++) tally(lineEndAt(l) - starts[l]!, 1);
+    // The new lines: the old text between the edits (its line breaks are the old ones) and each edit's text.
+    let open = asc[i]!.start - starts[first]!;
+    let cursor = asc[i]!.start;
+    for (let k = i; k < j; k++) {
+      const e = asc[k]!;
+      for (let l = lineAt(starts, cursor); cursor < e.start; ) {
+        const stop = Math.min(e.start, lineEndAt(l));
+        if (stop < e.start) {
+          tally(open + (stop - cursor), -1);
+          open = 0;
+          cursor = stop + 1;
+          l++;
+        } else {
+          open += stop - cursor;
+          cursor = stop;
+        }
+      }
+      for (let at = 0, nl = e.text.indexOf('\n'); ; nl = e.text.indexOf('\n', at)) {
+        if (nl === -1) {
+          open += e.text.length - at;
+          break;
+        }
+        tally(open + (nl - at), -1);
+        open = 0;
+        at = nl + 1;
+      }
+      cursor = e.end;
+    }
+    tally(open + (lineEndAt(last) - cursor), -1);
+    i = j;
+  }
+  let size = 0;
+  // Each diff line is at least its prefix (+ or -), its text and a line break.
+  for (const [length, n] of balance) size += Math.abs(n) * (length + 2);
+  return size;
 }
 
 function applyEdits(text: string, edits: readonly TextEdit[], base: number): string {

@@ -306,7 +306,14 @@ async function verify(
 ): Promise<{ problem: string } | { audit: Audit }> {
   const changed = new Set([...after.keys()].filter((f) => before.get(f) !== after.get(f)));
   const declared = new Map<string, Array<Array<string | number>>>();
-  for (const fix of fixes) for (const c of fix.changes) declared.set(c.file, [...(declared.get(c.file) ?? []), c.path]);
+  // Pushed, not spread: a pass can verify thousands of fixes in one file at once.
+  for (const fix of fixes) {
+    for (const c of fix.changes) {
+      const paths = declared.get(c.file);
+      if (paths) paths.push(c.path);
+      else declared.set(c.file, [c.path]);
+    }
+  }
   for (const file of changed) {
     const problem = compareDocuments(file, before.get(file), after.get(file)!, declared.get(file) ?? []);
     if (problem) return { problem };

@@ -2,6 +2,7 @@
  * The audit command (and `secrets`, which is an audit printed as the credential map): resolve
  * the target, open the engine session, fix if asked, audit, render, decide the exit code.
  */
+import type { Audit } from '../../audit/audit.js';
 import type { Check } from '../../check.js';
 import type { FixResult, RepoSession } from '../../engine/session.js';
 import type { Finding } from '../../types.js';
@@ -109,7 +110,10 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
         io.stderr(`pipewarden: nothing to audit in ${target.label}: no workflows, actions or policy files found\n`);
         return EXIT.cannotRun;
       }
-      if (config.format === 'json' || config.format === 'html') for (const f of report.findings) withDiff(session, f);
+      if (config.format === 'json' || config.format === 'html') {
+        const { cappedFixDiff } = await import('../../fix/preview.js');
+        for (const f of report.findings) withDiff(audit, f, cappedFixDiff);
+      }
       if (config.writeBaseline) {
         const { renderBaseline } = await import('../../audit/suppressions.js');
         await emit(io, config.writeBaseline, renderBaseline(report.findings));
@@ -158,9 +162,12 @@ async function pullRequests(session: RepoSession, config: CliConfig, io: Io): Pr
 /** Past this a fix's diff is left out of the JSON (a fix on a line of megabytes, thousands of times over). */
 const MAX_JSON_DIFF = 64 * 1024;
 
-function withDiff(session: RepoSession, f: Finding): void {
-  const preview = session.fixPreview(f);
-  if (preview && !('refused' in preview) && f.fix && preview.diff.length <= MAX_JSON_DIFF) f.fix = { ...f.fix, diff: preview.diff };
+/** The finding's fix with its diff, unless the diff is longer than MAX_JSON_DIFF (judged before it is computed). */
+function withDiff(audit: Audit, f: Finding, diffOf: typeof import('../../fix/preview.js').cappedFixDiff): void {
+  const fix = audit.fixFor(f);
+  if (!fix || 'refused' in fix || !f.fix) return;
+  const diff = diffOf(audit.model, fix, MAX_JSON_DIFF);
+  if (diff !== undefined) f.fix = { ...f.fix, diff };
 }
 
 export function fixSummary(result: FixResult): string {
