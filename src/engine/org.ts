@@ -186,10 +186,13 @@ async function readState(file: string, org: string, shard: OrgRun['shard']): Pro
   return new Map(doc.results.filter((r) => r.status === 'ok').map((r) => [r.repository.toLowerCase(), r]));
 }
 
+/** Temp names unique within the process: a run stopped mid-write and another on the same state file must not share one. */
+let stateWrites = 0;
+
 async function writeState(file: string, doc: StateDoc): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   await mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++stateWrites}.tmp`);
   await writeFile(tmp, JSON.stringify(doc) + '\n');
   await rename(tmp, file);
 }
