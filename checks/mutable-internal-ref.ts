@@ -1,5 +1,5 @@
-import type { Check, CheckContext } from '../src/check.js';
-import { isInternal, usesTarget, workflowUsesSites, actionUsesSites, type UsesSite } from '../src/analysis/facts.js';
+import { usesSiteHooks, type Check, type CheckContext } from '../src/check.js';
+import { isInternal, usesTarget, type UsesSite } from '../src/analysis/facts.js';
 import { pinFix } from '../src/edits/pin.js';
 
 export const mutableInternalRef: Check = {
@@ -23,12 +23,7 @@ export const mutableInternalRef: Check = {
     lookups: true,
   },
   // Per file: the look-ups it needs for fixes are made before the audit walks (see `lookups`).
-  workflow(wf, ctx) {
-    for (const site of workflowUsesSites(wf)) visit(site, ctx);
-  },
-  action(action, ctx) {
-    for (const site of actionUsesSites(action)) visit(site, ctx);
-  },
+  ...usesSiteHooks(visit),
 };
 
 function visit(site: UsesSite, { repo, env, report }: CheckContext): void {

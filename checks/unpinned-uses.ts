@@ -1,6 +1,6 @@
-import type { Check, CheckContext } from '../src/check.js';
+import { usesSiteHooks, type Check, type CheckContext } from '../src/check.js';
 import { lockedFor } from '../src/analysis/actions-lock.js';
-import { isGitHubOwned, isInternal, usesTarget, workflowUsesSites, actionUsesSites, type UsesSite } from '../src/analysis/facts.js';
+import { isGitHubOwned, isInternal, usesTarget, type UsesSite } from '../src/analysis/facts.js';
 import { pinFix } from '../src/edits/pin.js';
 import type { Severity } from '../src/types.js';
 
@@ -33,12 +33,7 @@ export const unpinnedUses: Check = {
     lookups: true,
   },
   // Per file: the look-ups it needs for fixes are made before the audit walks (see `lookups`).
-  workflow(wf, ctx) {
-    for (const site of workflowUsesSites(wf)) visit(site, ctx);
-  },
-  action(action, ctx) {
-    for (const site of actionUsesSites(action)) visit(site, ctx);
-  },
+  ...usesSiteHooks(visit),
 };
 
 function visit(site: UsesSite, { repo, env, report }: CheckContext): void {

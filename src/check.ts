@@ -6,6 +6,7 @@
  * Checks report source ranges; rendering happens later.
  */
 import type { AuditEnv } from './analysis/env.js';
+import { actionUsesSites, workflowUsesSites, type UsesSite } from './analysis/facts.js';
 import type { Memo } from './analysis/memo.js';
 import type { RepoFile } from './loader/discover.js';
 import type { RepoModel } from './model/repo.js';
@@ -97,4 +98,19 @@ export interface Check {
   step?(step: Step, site: StepSite, ctx: CheckContext): void;
   action?(action: ActionModel, ctx: CheckContext): void;
   file?(file: RepoFile, ctx: CheckContext): void;
+}
+
+/**
+ * The hooks of a check that looks at each `uses:` on its own: every workflow's and every
+ * action's sites, one file at a time (so the check runs per file; see CheckMeta.lookups).
+ */
+export function usesSiteHooks(visit: (site: UsesSite, ctx: CheckContext) => void): Pick<Check, 'workflow' | 'action'> {
+  return {
+    workflow(wf, ctx) {
+      for (const site of workflowUsesSites(wf)) visit(site, ctx);
+    },
+    action(action, ctx) {
+      for (const site of actionUsesSites(action)) visit(site, ctx);
+    },
+  };
 }

@@ -40,9 +40,9 @@ import type { ParseCache } from '../model/cache.js';
 import type { WorkerReply } from './worker.js';
 
 export interface ParallelOptions {
-  /** Worker threads to use; default: the cores available. */
+  /** Worker threads besides this one; none unless given. */
   workers?: number;
-  /** Fewer workflows than this are audited on one thread (starting workers costs more than it saves). */
+  /** Fewer workflows than this are audited on one thread (starting workers costs more than it saves: measured slower at 1,000). */
   minWorkflows?: number;
 }
 
@@ -62,17 +62,27 @@ export function canSplit(checks: readonly Check[]): boolean {
   return checks.every((c) => CHECKS.includes(c));
 }
 
-/** How many workers an audit of these files should use; 0 for the single-threaded audit. */
+/**
+ * How many workers an audit of these files should use; 0 for the single-threaded audit.
+ *
+ * Off unless asked for (`--threads`, `parallel.workers`): on the 2-core machines this was
+ * measured on, a single-threaded audit already keeps 1.5 cores busy (V8 compiles and collects
+ * on helper threads), and a worker isolate compiles the same code again and its results must
+ * cross threads, so 10,000 workflows audit in about the same time either way (the bench prints
+ * both). Machines with more cores have the headroom workers need.
+ */
 export function parallelWorkers(discovered: DiscoveredRepo, checks: readonly Check[], lazyFixes: boolean, opts: ParallelOptions | false | undefined): number {
-  if (opts === false || lazyFixes) return 0;
+  if (opts === false || opts?.workers === undefined || opts.workers < 1 || lazyFixes) return 0;
   if (!canSplit(checks)) return 0;
   // Running from the TypeScript sources (the test runner) there is no compiled worker to start.
   if (WORKER.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER))) return 0;
   const workflows = discovered.files.reduce((n, f) => n + (f.kind === 'workflow' ? 1 : 0), 0);
-  if (workflows < (opts?.minWorkflows ?? DEFAULT_MIN_WORKFLOWS)) return 0;
-  if (opts?.workers !== undefined) return Math.max(0, opts.workers);
-  // This thread audits batches too, so a machine of n cores gets n - 1 workers.
-  return Math.max(0, Math.min(os.availableParallelism() - 1, Math.ceil(workflows / BATCH_FILES) - 1));
+  return workflows < (opts.minWorkflows ?? DEFAULT_MIN_WORKFLOWS) ? 0 : opts.workers;
+}
+
+/** Worker threads to ask for on this machine: one per core beyond the first (this thread audits too). */
+export function workersForMachine(): number {
+  return Math.max(1, os.availableParallelism() - 1);
 }
 
 export interface ParallelRun {

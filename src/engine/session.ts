@@ -37,7 +37,7 @@ export interface SessionOptions {
   identitySource?: string;
   /** Repository-relative paths not to audit (on top of the config's `exclude:`). */
   exclude?: string[];
-  /** Worker threads for the audit (audit/parallel.ts); 0 keeps it on this thread; default: by the machine and the repository. */
+  /** Worker threads for the audit of a large repository (audit/parallel.ts); 0 or absent: this thread alone. */
   threads?: number;
   owner?: string;
   go?: boolean;

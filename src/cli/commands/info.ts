@@ -67,7 +67,7 @@ Options:
   --ref REF                  branch or tag to clone (remote targets)
   --keep-clone DIR           clone into DIR and keep it
   --clone-timeout SECONDS    give up a clone after SECONDS (default 300)
-  --threads N                worker threads for repositories with many workflows (default: cores - 1; 0: one thread)
+  --threads N                audit a repository of 2,000+ workflows with N worker threads besides this one (default 0)
   --offline                  make no network requests
   --fix                      apply safe fixes to the working tree (--fix=all: unsafe ones too)
   --pr                       with --fix: also open a remediation pull request (a remote target's --fix always does)
