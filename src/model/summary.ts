@@ -3,25 +3,25 @@
  * so the main thread can run the whole-repository checks over every workflow without parsing
  * them all again (the parallel audit, audit/parallel.ts).
  *
- * `dehydrate` copies the model's plain data (strings, numbers, ranges, arrays, maps) and
- * records where the YAML objects were (the YamlFile, each node): the "holes". `hydrate` puts
- * the plain copy back together with a getter at each hole; the first read of any hole parses
- * the file again (the text travels with the summary) and answers from that full model, at the
- * same path. A check that only reads plain fields never causes a parse; one that reads a node
- * gets exactly the node a model built in this thread would have.
+ * `dehydrate` copies the model's plain data (strings, numbers, arrays, maps) and records which
+ * objects lacked what (the YamlFile, each node, most source ranges): the "holes". `hydrate`
+ * gives each such object a shared prototype whose getters answer those names; the first read
+ * parses the file again (the text travels beside the summary) and answers from that full
+ * model, at the same place. A check that only reads plain fields never causes a parse; one
+ * that reads a node gets exactly the node a model built in this thread would have.
  */
 import type { Workflow } from './workflow.js';
-
-/** A step of a path into the model: a property, an array index, or a Map key. */
-export type PathStep = string | number | { key: string };
-
-/** Where the summary leaves a value out (no string the model holds looks like it). */
-export const HOLE = '\u0000pipewarden:hole';
 
 export interface WorkflowSummary {
   file: string;
   /** The model with every YAML object and every source range left out (structured-clone safe). */
   plain: unknown;
+  /**
+   * Where the left-out values were, as pairs: the index of a plain object in walk order (see
+   * `eachObject`), and the index in `keys` of the comma-separated names it lacks.
+   */
+  holes: number[];
+  keys: string[];
 }
 
 const isPlainObject = (v: object): boolean => {
@@ -45,6 +45,10 @@ const leftOut = (owner: object, k: string): boolean => (k === 'range' || k.endsW
 
 export function dehydrate(wf: Workflow): WorkflowSummary {
   const copies = new Map<object, unknown>();
+  const holes: number[] = [];
+  const keys: string[] = [];
+  const keyIndex = new Map<string, number>();
+  let objects = 0;
   const copy = (v: unknown): unknown => {
     if (v === null || typeof v !== 'object') return v;
     const seen = copies.get(v);
@@ -52,15 +56,18 @@ export function dehydrate(wf: Workflow): WorkflowSummary {
     if (Array.isArray(v)) {
       const out: unknown[] = new Array(v.length);
       copies.set(v, out);
-      for (let i = 0; i < v.length; i++) out[i] = isPlainData(v[i]) ? copy(v[i]) : HOLE;
+      for (let i = 0; i < v.length; i++) {
+        // The model keeps YAML objects in properties, never as list items.
+        if (!isPlainData(v[i])) throw new Error('cannot summarise a YAML object in a list');
+        out[i] = copy(v[i]);
+      }
       return out;
     }
     if (v instanceof Map) {
       const out = new Map<unknown, unknown>();
       copies.set(v, out);
       for (const [k, item] of v) {
-        // Map keys in the model are strings and its map values plain objects; a YAML object as
-        // a map value could not take a getter (the model has none).
+        // Map keys in the model are strings and its map values plain objects.
         if (typeof k !== 'string' || !isPlainData(item) || item === null || typeof item !== 'object') throw new Error(`cannot summarise the map entry ${String(k)}`);
         out.set(k, copy(item));
       }
@@ -68,70 +75,116 @@ export function dehydrate(wf: Workflow): WorkflowSummary {
     }
     const out: Record<string, unknown> = {};
     copies.set(v, out);
+    const index = objects++;
+    let missing: string[] | undefined;
     for (const k in v) {
       const item: unknown = (v as Record<string, unknown>)[k];
-      out[k] = item !== undefined && (leftOut(v, k) || !isPlainData(item)) ? HOLE : copy(item);
+      if (item !== undefined && (leftOut(v, k) || !isPlainData(item))) (missing ??= []).push(k);
+      else out[k] = copy(item);
+    }
+    if (missing) {
+      const sig = missing.join(',');
+      let at = keyIndex.get(sig);
+      if (at === undefined) keyIndex.set(sig, (at = keys.push(sig) - 1));
+      holes.push(index, at);
     }
     return out;
   };
-  return { file: wf.file, plain: copy(wf) };
+  return { file: wf.file, plain: copy(wf), holes, keys };
 }
 
-function at(root: unknown, path: PathStep[]): unknown {
-  let v = root;
-  for (const step of path) {
-    if (v === null || v === undefined) return undefined;
-    if (typeof step === 'object') v = (v as Map<string, unknown>).get(step.key);
-    else v = (v as Record<string | number, unknown>)[step];
+/** Visits every plain object once, in the order `dehydrate` numbered them (shared ones at their first place). */
+function eachObject(root: unknown, visit: (o: Record<string, unknown>, index: number) => void): void {
+  const seen = new Set<object>();
+  let objects = 0;
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) for (const item of v) walk(item);
+    else if (v instanceof Map) for (const item of v.values()) walk(item);
+    else {
+      visit(v as Record<string, unknown>, objects++);
+      for (const k in v) walk((v as Record<string, unknown>)[k]);
+    }
+  };
+  walk(root);
+}
+
+/** Pairs each object of a summary with the same object of the full model, walking both alike. */
+function pairUp(plain: unknown, full: unknown, out: WeakMap<object, Record<string, unknown>>, seen = new Set<object>()): void {
+  if (plain === null || typeof plain !== 'object' || full === null || typeof full !== 'object' || seen.has(plain)) return;
+  seen.add(plain);
+  if (Array.isArray(plain)) plain.forEach((item, i) => pairUp(item, (full as unknown[])[i], out, seen));
+  else if (plain instanceof Map) for (const [k, item] of plain) pairUp(item, (full as Map<unknown, unknown>).get(k), out, seen);
+  else {
+    out.set(plain, full as Record<string, unknown>);
+    for (const k of Object.keys(plain)) pairUp((plain as Record<string, unknown>)[k], (full as Record<string, unknown>)[k], out, seen);
   }
-  return v;
+}
+
+/** What a summarised object reaches its full counterpart through (a symbol: no key, no JSON, no spread sees it). */
+const HYDRATION = Symbol('pipewarden.hydration');
+
+interface Hydration {
+  /** The full object standing where this summarised one stands. */
+  fullOf(o: object): Record<string, unknown>;
 }
 
 /**
- * The summary as a Workflow again, with a getter at each hole. `full()` builds the complete
- * model of the same text; it is called on the first read of a hole, and again on the first read
- * after `epoch()` changes: a workflow kept across a session's audits (audit/result-cache.ts)
- * gets a fresh YAML wrapper, with its own alias budget, in each audit that reads it.
+ * One prototype per set of left-out names, shared by every summary: a getter for each name
+ * answers from the full model. Objects keep their shape (no per-object accessors), so a
+ * summary costs about what its plain data costs.
+ */
+const prototypes = new Map<string, object>();
+function prototypeFor(sig: string): object {
+  let proto = prototypes.get(sig);
+  if (proto) return proto;
+  proto = Object.create(Object.prototype) as object;
+  for (const key of sig.split(',')) {
+    Object.defineProperty(proto, key, {
+      get(this: { [HYDRATION]?: Hydration }) {
+        const h = this[HYDRATION];
+        return h ? h.fullOf(this)[key] : undefined;
+      },
+      enumerable: false,
+      configurable: false,
+    });
+  }
+  prototypes.set(sig, proto);
+  return proto;
+}
+
+/**
+ * The summary as a Workflow again: each object that lacks YAML or ranges answers for them from
+ * the complete model of the same text, which `full()` builds on the first such read, and again
+ * on the first read after `epoch()` changes: a workflow kept across a session's audits
+ * (audit/result-cache.ts) gets a fresh YAML wrapper, with its own alias budget, in each audit
+ * that reads it.
  */
 export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: () => number = () => 0): Workflow {
   let built: Workflow | undefined;
   let builtIn = -1;
-  const complete = (): Workflow => {
-    if (!built || builtIn !== epoch()) {
-      built = full();
-      builtIn = epoch();
-    }
-    return built;
-  };
-  const path: PathStep[] = [];
-  const seen = new Set<object>();
-  const hole = (parent: object, key: string | number): void => {
-    const where = [...path, key];
-    Object.defineProperty(parent, key, { get: () => at(complete(), where), enumerable: true, configurable: true });
-  };
-  const walk = (v: unknown): void => {
-    if (v === null || typeof v !== 'object' || seen.has(v)) return;
-    seen.add(v);
-    if (v instanceof Map) {
-      for (const [k, item] of v) {
-        path.push({ key: k as string });
-        walk(item);
-        path.pop();
+  let pairs = new WeakMap<object, Record<string, unknown>>();
+  const hydration: Hydration = {
+    fullOf(o) {
+      if (!built || builtIn !== epoch()) {
+        built = full();
+        builtIn = epoch();
+        pairs = new WeakMap();
+        pairUp(summary.plain, built, pairs);
       }
-      return;
-    }
-    const record = v as Record<string, unknown>;
-    for (const k of Object.keys(record)) {
-      const item = record[k];
-      const key = Array.isArray(v) ? Number(k) : k;
-      if (item === HOLE) hole(record, key);
-      else if (item !== null && typeof item === 'object') {
-        path.push(key);
-        walk(item);
-        path.pop();
-      }
-    }
+      return pairs.get(o) ?? {};
+    },
   };
-  walk(summary.plain);
+  const wanted = new Map<number, string>();
+  for (let i = 0; i < summary.holes.length; i += 2) wanted.set(summary.holes[i]!, summary.keys[summary.holes[i + 1]!]!);
+  if (wanted.size) {
+    eachObject(summary.plain, (o, index) => {
+      const sig = wanted.get(index);
+      if (sig === undefined) return;
+      Object.setPrototypeOf(o, prototypeFor(sig));
+      (o as { [HYDRATION]?: Hydration })[HYDRATION] = hydration;
+    });
+  }
   return summary.plain as Workflow;
 }

@@ -1,0 +1,73 @@
+/**
+ * A workflow summary (src/model/summary.ts) crosses threads as plain data and, hydrated, reads
+ * as the workflow it came from: plain fields without parsing, YAML nodes and source ranges from
+ * one full model built on the first such read (again once per epoch).
+ */
+import { describe, expect, it } from 'vitest';
+import { dehydrate, hydrate } from '../src/model/summary.js';
+import { buildWorkflow } from '../src/model/workflow.js';
+import { YamlFile } from '../src/model/yaml.js';
+
+const TEXT = `name: ci
+on:
+  push:
+    branches: [main]
+    tags: ['v*']
+  pull_request_target:
+env: { A: "\${{ secrets.X }}" }
+jobs:
+  build:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    services: { db: { image: postgres:16 } }
+    steps:
+      - uses: actions/checkout@v4 # v4.2.2
+        with: { ref: "\${{ github.head_ref }}" }
+      - run: echo hi
+        env: { B: "1" }
+  call:
+    uses: ./.github/workflows/x.yml
+`;
+
+const model = () => buildWorkflow(new YamlFile('.github/workflows/ci.yml', TEXT));
+
+describe('workflow summary', () => {
+  it('hydrated, reads every value the model has: plain ones as they were, nodes and ranges from one full build', () => {
+    const original = model();
+    let builds = 0;
+    let latest = original;
+    const wf = hydrate(structuredClone(dehydrate(original)), () => {
+      builds++;
+      return (latest = model());
+    });
+    expect(wf.name).toBe('ci');
+    expect(wf.triggers.map((t) => [t.event, t.filters && Object.fromEntries(t.filters)])).toEqual(original.triggers.map((t) => [t.event, t.filters && Object.fromEntries(t.filters)]));
+    expect(wf.jobs[0]!.condition).toBe("github.event_name == 'push'");
+    expect(wf.jobs[0]!.serviceNames).toEqual(['db']);
+    expect(wf.jobs[0]!.steps[0]!.uses!.range).toEqual(original.jobs[0]!.steps[0]!.uses!.range);
+    expect(builds).toBe(0);
+    // A node: the full model is built once, and every hole answers from it.
+    expect(wf.jobs[0]!.steps[0]!.node).toBe(latest.jobs[0]!.steps[0]!.node);
+    expect(builds).toBe(1);
+    expect(wf.yaml).toBe(latest.yaml);
+    expect(wf.jobs[0]!.steps[1]!.env.get('B')!.node).toBe(latest.jobs[0]!.steps[1]!.env.get('B')!.node);
+    expect(wf.jobs[1]!.range).toEqual(original.jobs[1]!.range);
+    expect(wf.onRange).toEqual(original.onRange);
+    expect(wf.triggers[0]!.config).toBe(latest.triggers[0]!.config);
+    expect(builds).toBe(1);
+    // Nothing of the summary shows the machinery: keys and JSON are the plain model's.
+    expect(Object.keys(wf.jobs[0]!.steps[0]!)).not.toContain('node');
+    expect(JSON.stringify(wf.jobs[0]!.steps[1]!.run)).toBe(JSON.stringify({ value: 'echo hi' }));
+  });
+
+  it('builds the full model again when the epoch moves (a kept workflow gets a fresh YAML wrapper per audit)', () => {
+    let epoch = 0;
+    let builds = 0;
+    const wf = hydrate(structuredClone(dehydrate(model())), () => (builds++, model()), () => epoch);
+    const first = wf.yaml;
+    expect(wf.yaml).toBe(first);
+    epoch++;
+    expect(wf.yaml).not.toBe(first);
+    expect(builds).toBe(2);
+  });
+});
