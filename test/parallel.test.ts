@@ -4,6 +4,7 @@
  * the same errors and the same credential map, on every kind of repository. Workers run the
  * compiled code, so this test imports from dist/ (built by `npm test`'s pretest).
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -99,6 +100,19 @@ describe('parallel audit', () => {
     const dirs = [path.join(fixtures, 'gappy-repo'), path.join(fixtures, 'clean-repo'), path.join(fixtures, 'tui-repo')];
     for (const name of await readdir(path.join(fixtures, 'fixes'))) dirs.push(path.join(fixtures, 'fixes', name, 'before'));
     for (const dir of dirs.filter((d) => existsSync(d))) await expectSameBothWays(dir, { identity: { owner: 'demo-org', name: 'demo-repo' } });
+  });
+
+  it('--threads N gives the report --threads 0 gives, and a bad count is a usage error', () => {
+    const bin = path.join(ROOT, 'bin/pipewarden.js');
+    const run = (threads: string): string =>
+      execFileSync(process.execPath, [bin, path.join(ROOT, 'test/fixtures/gappy-repo'), '--format', 'json', '--repo', 'demo-org/demo-repo', '--offline', '--fail-on', 'none', '--threads', threads], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    const strip = (json: string): unknown => ({ ...JSON.parse(json), generatedAt: undefined, durationMs: undefined });
+    expect(strip(run('1'))).toEqual(strip(run('0')));
+    for (const bad of ['-1', 'two', '1.5']) {
+      const r = spawnSync(process.execPath, [bin, `--threads=${bad}`, '--offline'], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('--threads must be a whole number');
+    }
   });
 
   it.skipIf(!CORPUS)('gives the same report on every corpus repository', async () => {

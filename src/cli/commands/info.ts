@@ -67,7 +67,8 @@ Options:
   --ref REF                  branch or tag to clone (remote targets)
   --keep-clone DIR           clone into DIR and keep it
   --clone-timeout SECONDS    give up a clone after SECONDS (default 300)
-  --threads N                audit a repository of 2,000+ workflows with N worker threads besides this one (default 0)
+  --threads N                worker threads besides the main one (default: one per core beyond the first
+                             for 5,000+ workflows, else none; 0: none)
   --offline                  make no network requests
   --fix                      apply safe fixes to the working tree (--fix=all: unsafe ones too)
   --pr                       with --fix: also open a remediation pull request (a remote target's --fix always does)
