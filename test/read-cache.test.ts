@@ -24,6 +24,15 @@ const later = () => new ReadCache(() => Date.now() + 3_600_000);
 
 const texts = (d: DiscoveredRepo) => Object.fromEntries(d.files.map((f) => [f.path, f.text]));
 
+/** Rewrites A with other text of the same size and puts its mtime back: only ctime (and the text) tell. */
+async function rewriteKeepingSizeAndMtime(dir: string, tick: number): Promise<void> {
+  const before = await stat(path.join(dir, A), { bigint: true });
+  await writeFile(path.join(dir, A), wf('z'));
+  await utimes(path.join(dir, A), tick, tick);
+  const after = await stat(path.join(dir, A), { bigint: true });
+  expect([after.size, after.mtimeNs]).toEqual([before.size, before.mtimeNs]);
+}
+
 describe('discover() with a read cache', () => {
   it('serves unchanged files from the cache and gives exactly the discovery a cold read gives', async () => {
     const dir = await makeRepo({
@@ -58,11 +67,7 @@ describe('discover() with a read cache', () => {
     const written = (await stat(path.join(dir, B))).ctimeMs;
     const cache = new ReadCache(() => written + 500);
     await discover(dir, [], cache);
-    const before = await stat(path.join(dir, A), { bigint: true });
-    await writeFile(path.join(dir, A), wf('z'));
-    await utimes(path.join(dir, A), tick, tick);
-    const after = await stat(path.join(dir, A), { bigint: true });
-    expect([after.size, after.mtimeNs]).toEqual([before.size, before.mtimeNs]);
+    await rewriteKeepingSizeAndMtime(dir, tick);
 
     const again = await discover(dir, [], cache);
     expect(texts(again)[A]).toBe(wf('z'));
@@ -76,11 +81,7 @@ describe('discover() with a read cache', () => {
     const tick = Math.floor(Date.now() / 1000) - 60;
     await utimes(path.join(dir, A), tick, tick);
     await discover(dir, [], cache);
-    const before = await stat(path.join(dir, A), { bigint: true });
-    await writeFile(path.join(dir, A), wf('z'));
-    await utimes(path.join(dir, A), tick, tick);
-    const after = await stat(path.join(dir, A), { bigint: true });
-    expect([after.size, after.mtimeNs]).toEqual([before.size, before.mtimeNs]);
+    await rewriteKeepingSizeAndMtime(dir, tick);
     const again = await discover(dir, [], cache);
     expect(texts(again)[A]).toBe(wf('z'));
     expect(cache.lastRead).toEqual([A]);

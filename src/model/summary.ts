@@ -122,8 +122,8 @@ function pairUp(plain: unknown, full: unknown, out: WeakMap<object, Record<strin
   }
 }
 
-/** What a summarised object reaches its full counterpart through (a symbol: no key, no JSON, no spread sees it). */
-const HYDRATION = Symbol('pipewarden.hydration');
+/** What a summarised object reaches its full counterpart through; kept beside the objects, so they keep the shape they arrived with. */
+const HYDRATION = new WeakMap<object, Hydration>();
 
 interface Hydration {
   /** The full object standing where this summarised one stands. */
@@ -131,27 +131,28 @@ interface Hydration {
 }
 
 /**
- * One prototype per set of left-out names, shared by every summary: a getter for each name
- * answers from the full model. Objects keep their shape (no per-object accessors), so a
- * summary costs about what its plain data costs.
+ * One prototype for every summarised object, with a getter for each name any summary left out:
+ * the getter answers from the full model. One prototype keeps property reads monomorphic (a
+ * prototype per set of names made every whole-repository loop over steps megamorphic: measured
+ * a re-audit 40% slower), and objects keep their shape (no accessor per hole), so a summary
+ * costs about what its plain data costs. A getter reached for a name the object never had
+ * answers what the full object has there: nothing.
  */
-const prototypes = new Map<string, object>();
-function prototypeFor(sig: string): object {
-  let proto = prototypes.get(sig);
-  if (proto) return proto;
-  proto = Object.create(Object.prototype) as object;
-  for (const key of sig.split(',')) {
-    Object.defineProperty(proto, key, {
-      get(this: { [HYDRATION]?: Hydration }) {
-        const h = this[HYDRATION];
+const SUMMARISED: object = Object.create(Object.prototype) as object;
+const answered = new Set<string>();
+function answer(names: string): void {
+  for (const key of names.split(',')) {
+    if (answered.has(key)) continue;
+    answered.add(key);
+    Object.defineProperty(SUMMARISED, key, {
+      get(this: object) {
+        const h = HYDRATION.get(this);
         return h ? h.fullOf(this)[key] : undefined;
       },
       enumerable: false,
       configurable: false,
     });
   }
-  prototypes.set(sig, proto);
-  return proto;
 }
 
 /**
@@ -182,8 +183,9 @@ export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: (
     eachObject(summary.plain, (o, index) => {
       const sig = wanted.get(index);
       if (sig === undefined) return;
-      Object.setPrototypeOf(o, prototypeFor(sig));
-      (o as { [HYDRATION]?: Hydration })[HYDRATION] = hydration;
+      answer(sig);
+      Object.setPrototypeOf(o, SUMMARISED);
+      HYDRATION.set(o, hydration);
     });
   }
   return summary.plain as Workflow;
