@@ -237,6 +237,25 @@ describe('properties', () => {
     );
   });
 
+  it('a fix that changes one line gives the hunk jsdiff gives (the direct one-line hunk)', () => {
+    const text = fc
+      .tuple(fc.array(fc.constantFrom('a', 'b', 'run: x', '', '  - uses: y', 'a', 'z'), { minLength: 1, maxLength: 40 }), fc.boolean())
+      .map(([l, newline]) => l.join('\n') + (newline ? '\n' : ''));
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat({ max: 6 }), fc.constantFrom('', 'z', 'a', 'run: x', 'q', '  '), (t, at, len, insert) => {
+        const starts = [0];
+        for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+        const line = at % starts.length;
+        const lineEnd = line + 1 < starts.length ? starts[line + 1]! - 1 : t.length;
+        const start = Math.min(lineEnd, starts[line]! + (at % 7));
+        const edit = { start, end: Math.min(lineEnd, start + len), text: insert };
+        const after = t.slice(0, edit.start) + edit.text + t.slice(edit.end);
+        expect(editsDiff('f.yml', t, [edit])).toBe(unifiedDiff('f.yml', t, after));
+      }),
+      runs(3000),
+    );
+  });
+
   it('the size bound a fix diff is capped by never exceeds the diff it stands for', () => {
     const lines = fc.array(fc.constantFrom('a', 'b', 'run: x', '', '  - uses: y', 'a', 'x'.repeat(40)), { minLength: 1, maxLength: 60 }).map((l) => l.join('\n') + (l.length % 2 ? '\n' : ''));
     fc.assert(

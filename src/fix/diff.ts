@@ -142,6 +142,36 @@ export function diffSizeAtLeast(before: string, edits: readonly TextEdit[], star
   return size;
 }
 
+/**
+ * The hunk of edits that change one line into one other line, written directly: jsdiff gives
+ * the same hunk (the lines around are equal on both sides), but tokenises the whole window to
+ * find it, which for thousands of fixes on long lines is most of a JSON report's time. Only the
+ * plain case: no line breaks in the window or the edits, the line differs from its context, and
+ * the context does not reach a last line without a newline; anything else goes to jsdiff.
+ */
+function oneLineHunk(before: string, edits: readonly TextEdit[], starts: readonly number[], first: number, last: number): string[] | undefined {
+  const line = lineAt(starts, first);
+  // Lines up to starts.length - 2 end with a line break; the context must not reach beyond them.
+  if (lineAt(starts, last) !== line || line + CONTEXT > starts.length - 2) return undefined;
+  if (edits.some((e) => e.text.includes('\n') || e.text.includes('\r'))) return undefined;
+  const from = Math.max(0, line - CONTEXT);
+  const to = line + CONTEXT;
+  const text = (i: number): string => before.slice(starts[i]!, starts[i + 1]! - 1);
+  const lineStart = starts[line]!;
+  const old = text(line);
+  const changed = applyEdits(old, edits, lineStart);
+  if (changed === old) return [];
+  const context: string[] = [];
+  for (let i = from; i <= to; i++) {
+    const t = text(i);
+    if (t.includes('\r') || (i !== line && (t === changed || t === old))) return undefined;
+    context.push(t);
+  }
+  const count = to - from + 1;
+  const range = count === 1 ? `${from + 1}` : `${from + 1},${count}`;
+  return [`@@ -${range} +${range} @@`, ...context.map((t, k) => (from + k === line ? [`-${old}`, `+${changed}`] : [` ${t}`])).flat()];
+}
+
 function applyEdits(text: string, edits: readonly TextEdit[], base: number): string {
   let out = text;
   for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start - base) + e.text + out.slice(e.end - base);
@@ -156,6 +186,8 @@ function wholeDiff(file: string, before: string, edits: readonly TextEdit[]): st
 function windowHunks(before: string, edits: readonly TextEdit[], starts: readonly number[]): string[] | undefined {
   const first = Math.min(...edits.map((e) => e.start));
   const last = Math.max(...edits.map((e) => e.end));
+  const single = oneLineHunk(before, edits, starts, first, last);
+  if (single) return single;
   const fromLine = Math.max(0, lineAt(starts, first) - MARGIN);
   const toLine = lineAt(starts, last) + MARGIN + 1;
   const winStart = starts[fromLine]!;
