@@ -20,7 +20,7 @@ import { defaultEnv, type AuditSettings } from '../analysis/env.js';
 import { workflowCredentials, type CredentialMapEntry } from '../analysis/secrets.js';
 import type { RepoFile } from '../loader/discover.js';
 import { ParseCache } from '../model/cache.js';
-import { buildRepoModel, type RepoModel } from '../model/repo.js';
+import { buildRepoModel, withWorkflows } from '../model/repo.js';
 import { dehydrate, type WorkflowSummary } from '../model/summary.js';
 import type { UsesRef, Workflow } from '../model/workflow.js';
 import type { AuditError, Finding, RepoIdentity } from '../types.js';
@@ -77,7 +77,7 @@ export type EncodedFinding = [
   fix: Finding['fix'] | null,
 ];
 
-export function encodeFinding(f: Finding, checks: readonly Check[], index: ReadonlyMap<string, number>): EncodedFinding {
+function encodeFinding(f: Finding, checks: readonly Check[], index: ReadonlyMap<string, number>): EncodedFinding {
   const i = index.get(f.check)!;
   const meta = checks[i]!.meta;
   return [i, f.messageId, f.fingerprint, f.severity, f.confidence, f.file, f.line, f.column, f.endLine, f.endColumn, f.message, f.remediation === meta.howToFix ? null : f.remediation, f.fixable, f.group ?? null, f.related ?? null, f.fix ?? null];
@@ -128,7 +128,7 @@ function isLocal(uses: UsesRef | undefined, identity: RepoIdentity | undefined):
   return !!identity && !!uses.owner && !!uses.repo && uses.owner.toLowerCase() === identity.owner.toLowerCase() && uses.repo.toLowerCase() === identity.name.toLowerCase();
 }
 
-export function isLinked(wf: Workflow, identity: RepoIdentity | undefined): boolean {
+function isLinked(wf: Workflow, identity: RepoIdentity | undefined): boolean {
   return wf.triggers.some((t) => t.event === 'workflow_call') || wf.jobs.some((j) => isLocal(j.uses, identity) || j.steps.some((s) => isLocal(s.uses, identity)));
 }
 
@@ -161,7 +161,7 @@ export class BatchAuditor {
     const model = buildRepoModel({ root: this.ctx.root, files: [...this.ctx.context, ...files], vendorDirs: this.ctx.vendorDirs, errors: [] }, this.ctx.identity, this.cache);
     const lone = model.workflows.filter((wf) => !isLinked(wf, this.ctx.identity));
     const linked = new Set(model.workflows.filter((wf) => !lone.includes(wf)).map((wf) => wf.file));
-    const part: RepoModel = Object.freeze({ ...model, workflows: lone });
+    const part = withWorkflows(model, lone);
     const env = defaultEnv({ now: new Date(this.ctx.now), settings: this.ctx.settings });
     const run = collectFindings(part, env, this.checks, { fixes: 'eager' });
     const out: Record<string, LoneWorkflow> = {};

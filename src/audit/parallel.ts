@@ -100,8 +100,6 @@ export interface ParallelRun {
   failed: string[];
   secrets: CredentialMapEntry[];
   fixFor(finding: Finding): Fix | { refused: string } | undefined;
-  /** Workflows summarised by workers that a whole-repository check made this thread parse again. */
-  reparsed: number;
 }
 
 export async function collectInParallel(
@@ -158,7 +156,6 @@ export async function collectInParallel(
   // Phase 3: every workflow, in discovery order, then the whole-repository checks.
   const lone = new Map(results.flatMap((r) => Object.entries(r.lone)));
   const parsedHere = new Map(base.workflows.map((w) => [w.file, w]));
-  let reparsed = 0;
   const workflows: Workflow[] = [];
   for (const file of discovered.files) {
     if (!isWorkflow(file)) continue;
@@ -177,7 +174,6 @@ export async function collectInParallel(
     const workflow = hydrate(
       summary,
       () => {
-        reparsed++;
         return buildWorkflow(new YamlFile(file.path, file.text, sink.sink, parse()));
       },
       () => sink.epoch,
@@ -212,7 +208,6 @@ export async function collectInParallel(
     checkErrors: dedupe([...results.flatMap((r) => r.errors.filter((e) => e.check)), ...near.errors, ...whole.errors]).filter((e, i, all) => all.findIndex((o) => o.check === e.check) === i),
     failed: [...new Set([...results.flatMap((r) => r.failed), ...near.failed, ...whole.failed])],
     secrets,
-    reparsed,
     fixFor(finding) {
       const refused = refusals.get(finding);
       if (refused !== undefined) return { refused };

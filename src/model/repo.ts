@@ -89,11 +89,13 @@ export function buildRepoModel(discovered: DiscoveredRepo, identity: RepoIdentit
 }
 
 /**
- * The same repository with another list of workflows and every file it read (the parallel
- * audit's whole-repository model: workflows summarised by workers beside those parsed here).
- * Actions, the other parsed files and the error list are the base model's.
+ * The same repository with another list of workflows (a batch's lone workflows), and with
+ * `files`, another list of the files it read (the parallel audit's whole-repository model:
+ * workflows summarised by workers beside those parsed here). Actions, the other parsed files
+ * and the error list are the base model's.
  */
-export function withWorkflows(base: RepoModel, workflows: readonly Workflow[], files: readonly RepoFile[]): RepoModel {
+export function withWorkflows(base: RepoModel, workflows: readonly Workflow[], files?: readonly RepoFile[]): RepoModel {
+  if (!files) return Object.freeze({ ...base, workflows });
   const byPath = new Map(files.map((f) => [f.path, f]));
   return Object.freeze({ ...base, workflows, files, filesOfKind: (kind: FileKind) => files.filter((f) => f.kind === kind), file: (path: string) => byPath.get(path) });
 }
