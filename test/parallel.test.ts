@@ -13,12 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as AuditModule from '../src/audit/audit.js';
 import type * as RegistryModule from '../src/registry.js';
+import type * as SummaryModule from '../src/model/summary.js';
 import type { Resolver } from '../src/github/resolve.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CORPUS = [path.resolve(ROOT, '../shared/corpus'), path.resolve(ROOT, '../../shared/corpus')].find((d) => existsSync(d));
 const { auditDirectory } = (await import(path.join(ROOT, 'dist/src/audit/audit.js'))) as typeof AuditModule;
 const { CHECKS } = (await import(path.join(ROOT, 'dist/src/registry.js'))) as typeof RegistryModule;
+const { summaryStats } = (await import(path.join(ROOT, 'dist/src/model/summary.js'))) as typeof SummaryModule;
 
 type Options = Parameters<typeof auditDirectory>[1];
 
@@ -92,6 +94,25 @@ describe('parallel audit', () => {
       files.push(WF(`wf-${i}`, `name: ci-${i}\non:\n  pull_request:\n  push:\n    branches: [${i % 2 ? 'main' : 'master'}]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/cache@v4\n        with: { path: x, key: "k-\${{ github.head_ref }}" }\n      - run: echo "\${{ github.event.pull_request.title }}" \${{ secrets.TOKEN_${i % 3} }}\n`));
     }
     const dir = await writeRepo('many', files);
+    await expectSameBothWays(dir, { identity: { owner: 'acme', name: 'app' } });
+  });
+
+  it('never parses a lone workflow of the usual shape again on the main thread (its summary carries what the whole-repository checks read)', async () => {
+    // Checkout, toolchain, cache, artifacts, registry log-in and push, expressions in run: and env:, job if:, needs, a matrix.
+    const files: Array<[string, string]> = [];
+    for (let i = 0; i < 60; i++) {
+      const pin = i % 3 ? 'v4' : '11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
+      files.push(
+        WF(
+          `ci-${i}`,
+          `name: ci-\${i}\non:\n  push:\n    branches: [main]\n  pull_request:\n    paths: ['src/**']\n${i % 5 ? 'permissions:\n  contents: read\n' : ''}env:\n  GO_VERSION: "1.23"\njobs:\n  test:\n    runs-on: \${{ matrix.os }}\n    strategy:\n      matrix:\n        os: [ubuntu-latest, macos-latest]\n    steps:\n      - uses: actions/checkout@${pin}\n        with:\n          persist-credentials: false\n      - uses: actions/setup-go@v5\n        with:\n          go-version: \${{ env.GO_VERSION }}\n      - uses: actions/cache@v4\n        with:\n          path: ~/go/pkg/mod\n          key: go-\${{ hashFiles('**/go.sum') }}\n      - run: go test ./... && echo "\${{ github.head_ref }}"\n        env:\n          TITLE: \${{ github.event.pull_request.title }}\n      - uses: actions/upload-artifact@v4\n        with:\n          name: cov-\${{ matrix.os }}\n          path: cov.out\n  build:\n    needs: [test]\n    if: github.event_name == 'push'\n    runs-on: ubuntu-latest\n    permissions:\n      packages: write\n    steps:\n      - uses: actions/checkout@${pin}\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          username: \${{ github.actor }}\n          password: \${{ secrets.GITHUB_TOKEN }}\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/acme/app:\${{ github.sha }}\n      - run: echo "\${{ github.event.head_commit.message }}"\n`,
+        ),
+      );
+    }
+    const dir = await writeRepo('usual', files);
+    const before = summaryStats.hydrated;
+    await report(dir, { identity: { owner: 'acme', name: 'app' } }, { workers: 1, minWorkflows: 0 });
+    expect(summaryStats.hydrated - before).toBe(0);
     await expectSameBothWays(dir, { identity: { owner: 'acme', name: 'app' } });
   });
 

@@ -70,4 +70,23 @@ describe('workflow summary', () => {
     expect(wf.yaml).not.toBe(first);
     expect(builds).toBe(2);
   });
+
+  it('carries only the fields it is given: a field left out is read from the full model, a field the object never had reads undefined without building it', () => {
+    const original = model();
+    let builds = 0;
+    const fields = { file: true, jobs: { '*': { id: {}, steps: { '*': { index: {}, run: { value: {} } } } } } } as const;
+    const wf = hydrate(structuredClone(dehydrate(original, fields)), () => (builds++, model()));
+    expect(wf.jobs.map((j) => j.id)).toEqual(['build', 'call']);
+    expect(wf.jobs[0]!.steps[1]!.run!.value).toBe('echo hi');
+    expect(Object.keys(wf.jobs[0]!.steps[0]!)).toEqual(['index']);
+    // The checkout step has no run:, the run step no uses: neither was left out, so neither builds.
+    expect(wf.jobs[0]!.steps[0]!.run).toBeUndefined();
+    expect(builds).toBe(0);
+    // The second job's uses: was left out: reading it builds the full model, once.
+    expect(wf.jobs[1]!.uses!.raw).toBe('./.github/workflows/x.yml');
+    expect(builds).toBe(1);
+    expect(wf.jobs[0]!.steps[0]!.uses!.raw).toBe(original.jobs[0]!.steps[0]!.uses!.raw);
+    expect(wf.triggers.map((t) => t.event)).toEqual(original.triggers.map((t) => t.event));
+    expect(builds).toBe(1);
+  });
 });

@@ -21,7 +21,7 @@ import { workflowCredentials, type CredentialMapEntry } from '../analysis/secret
 import type { RepoFile } from '../loader/discover.js';
 import { ParseCache } from '../model/cache.js';
 import { buildRepoModel, withWorkflows } from '../model/repo.js';
-import { dehydrate, type WorkflowSummary } from '../model/summary.js';
+import { dehydrate, type SummaryFields, type WorkflowSummary } from '../model/summary.js';
 import type { UsesRef, Workflow } from '../model/workflow.js';
 import type { AuditError, Finding, RepoIdentity } from '../types.js';
 import type { Check } from '../check.js';
@@ -48,6 +48,36 @@ export interface BatchContext {
   now: number;
   settings: AuditSettings;
 }
+
+/**
+ * What a lone workflow's summary carries to the main thread: what the whole-repository checks,
+ * the credential map and the reporters read of every workflow. Anything else (each step's `if:`,
+ * names, matrices, expression spans, most maps' contents) stays behind, and reading it parses
+ * the file again (model/summary.ts), so this list decides speed and memory, never findings.
+ * Found by auditing the corpus, the fixtures and the bench's repository with every field left
+ * out and adding each one read, until none was; what is still read past it is a finding's own
+ * source (a fix's text, an anchor), once per finding. test/parallel.test.ts holds workflows
+ * of the usual shape to no re-parse at all. Measured on the bench's 1,000 workflows: 3.5 MB of
+ * summaries against 4.0 MB carrying every plain field.
+ */
+const values: SummaryFields = { '*': { value: {} } };
+export const SUMMARY_FIELDS: SummaryFields = {
+  file: true,
+  env: values,
+  triggers: { '*': { event: {}, filters: true } },
+  jobs: {
+    '*': {
+      id: {},
+      condition: {},
+      serviceNames: true,
+      environment: true,
+      // The look-up checks report at every `uses:` and edit there.
+      uses: true,
+      env: values,
+      steps: { '*': { index: {}, action: {}, uses: true, run: { value: {} }, with: values, env: {} } },
+    },
+  },
+};
 
 export interface LoneWorkflow {
   summary: WorkflowSummary;
@@ -84,16 +114,27 @@ function encodeFinding(f: Finding, checks: readonly Check[], index: ReadonlyMap<
 }
 
 /** The finding again, its keys in the order the runner creates them (JSON output stays byte-identical). */
-export function decodeFinding(e: EncodedFinding, checks: readonly Check[]): Finding {
+/**
+ * @param intern one string for each repeated value: a thread's message arrives as copies of its
+ * strings, so without it every finding would hold its own copy of its file name and message id
+ * (measured: 2 MB of the 42 MB a 1,000-workflow audit keeps).
+ */
+export function decodeFinding(e: EncodedFinding, checks: readonly Check[], intern: Map<string, string> = new Map()): Finding {
   const meta = checks[e[0]]!.meta;
+  const one = (s: string): string => {
+    const kept = intern.get(s);
+    if (kept !== undefined) return kept;
+    intern.set(s, s);
+    return s;
+  };
   const f: Finding = {
     check: meta.id,
-    messageId: e[1],
+    messageId: one(e[1]),
     fingerprint: e[2],
-    severity: e[3],
-    confidence: e[4],
+    severity: one(e[3]) as Finding['severity'],
+    confidence: one(e[4]) as Finding['confidence'],
     area: meta.area,
-    file: e[5],
+    file: one(e[5]),
     line: e[6],
     column: e[7],
     endLine: e[8],
@@ -101,7 +142,7 @@ export function decodeFinding(e: EncodedFinding, checks: readonly Check[]): Find
     message: e[10],
     remediation: e[11] ?? meta.howToFix,
     fixable: e[12],
-    ...(e[13] !== null ? { group: e[13] } : {}),
+    ...(e[13] !== null ? { group: one(e[13]) } : {}),
     ...(e[14] !== null ? { related: e[14] } : {}),
   };
   if (e[15] !== null) f.fix = e[15];
@@ -165,7 +206,7 @@ export class BatchAuditor {
     const env = defaultEnv({ now: new Date(this.ctx.now), settings: this.ctx.settings });
     const run = collectFindings(part, env, this.checks, { fixes: 'eager' });
     const out: Record<string, LoneWorkflow> = {};
-    for (const wf of lone) out[wf.file] = { summary: dehydrate(wf), credentials: workflowCredentials(part, wf) };
+    for (const wf of lone) out[wf.file] = { summary: dehydrate(wf, SUMMARY_FIELDS), credentials: workflowCredentials(part, wf) };
     return {
       findings: run.findings.map((f) => encodeFinding(f, this.registry, this.index)),
       refusals: run.findings.map((f) => {

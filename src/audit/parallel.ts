@@ -190,9 +190,10 @@ export async function collectInParallel(
 
   const refusals = new Map<Finding, string>();
   const fromWorkers: Finding[] = [];
+  const intern = new Map<string, string>();
   for (const r of results) {
     r.findings.forEach((e, i) => {
-      const f = decodeFinding(e, CHECKS);
+      const f = decodeFinding(e, CHECKS, intern);
       fromWorkers.push(f);
       if (r.refusals[i] !== null) refusals.set(f, r.refusals[i]!);
     });

@@ -43,33 +43,45 @@ function isPlainData(v: unknown): boolean {
  */
 const leftOut = (owner: object, k: string): boolean => (k === 'range' || k.endsWith('Range')) && !('refKind' in owner);
 
-export function dehydrate(wf: Workflow): WorkflowSummary {
+/**
+ * Which parts of a model a summary carries: `true` keeps a value whole (YAML objects and most
+ * ranges still left out), a tree keeps the keys it names and leaves the others out, `'*'`
+ * naming the items of a list or the values of a map.
+ */
+export type SummaryFields = { readonly [key: string]: true | SummaryFields };
+
+export function dehydrate(wf: Workflow, fields: true | SummaryFields = true): WorkflowSummary {
   const copies = new Map<object, unknown>();
   const holes: number[] = [];
   const keys: string[] = [];
   const keyIndex = new Map<string, number>();
   let objects = 0;
-  const copy = (v: unknown): unknown => {
+  const EMPTY: SummaryFields = {};
+  const items = (tree: true | SummaryFields): true | SummaryFields => (tree === true ? true : (tree['*'] ?? EMPTY));
+  const copy = (v: unknown, tree: true | SummaryFields): unknown => {
     if (v === null || typeof v !== 'object') return v;
+    // An object reached again is the copy made at its first place (the model shares few objects, and never under different fields).
     const seen = copies.get(v);
     if (seen !== undefined) return seen;
     if (Array.isArray(v)) {
       const out: unknown[] = new Array(v.length);
       copies.set(v, out);
+      const each = items(tree);
       for (let i = 0; i < v.length; i++) {
         // The model keeps YAML objects in properties, never as list items.
         if (!isPlainData(v[i])) throw new Error('cannot summarise a YAML object in a list');
-        out[i] = copy(v[i]);
+        out[i] = copy(v[i], each);
       }
       return out;
     }
     if (v instanceof Map) {
       const out = new Map<unknown, unknown>();
       copies.set(v, out);
+      const each = items(tree);
       for (const [k, item] of v) {
         // Map keys in the model are strings and its map values plain objects.
         if (typeof k !== 'string' || !isPlainData(item) || item === null || typeof item !== 'object') throw new Error(`cannot summarise the map entry ${String(k)}`);
-        out.set(k, copy(item));
+        out.set(k, copy(item, each));
       }
       return out;
     }
@@ -79,8 +91,11 @@ export function dehydrate(wf: Workflow): WorkflowSummary {
     let missing: string[] | undefined;
     for (const k in v) {
       const item: unknown = (v as Record<string, unknown>)[k];
-      if (item !== undefined && (leftOut(v, k) || !isPlainData(item))) (missing ??= []).push(k);
-      else out[k] = copy(item);
+      const sub = tree === true ? true : tree[k];
+      // A key the fields do not name and the model left unset is nothing to carry or to answer for.
+      if (item === undefined && sub === undefined) continue;
+      if (item !== undefined && (sub === undefined || leftOut(v, k) || !isPlainData(item))) (missing ??= []).push(k);
+      else out[k] = copy(item, sub ?? true);
     }
     if (missing) {
       const sig = missing.join(',');
@@ -90,7 +105,7 @@ export function dehydrate(wf: Workflow): WorkflowSummary {
     }
     return out;
   };
-  return { file: wf.file, plain: copy(wf), holes, keys };
+  return { file: wf.file, plain: copy(wf, fields), holes, keys };
 }
 
 /** Visits every plain object once, in the order `dehydrate` numbered them (shared ones at their first place). */
@@ -123,11 +138,17 @@ function pairUp(plain: unknown, full: unknown, out: WeakMap<object, Record<strin
 }
 
 /** What a summarised object reaches its full counterpart through; kept beside the objects, so they keep the shape they arrived with. */
-const HYDRATION = new WeakMap<object, Hydration>();
+const HYDRATION = new WeakMap<object, Hole>();
 
 interface Hydration {
   /** The full object standing where this summarised one stands. */
   fullOf(o: object): Record<string, unknown>;
+}
+
+/** One per workflow and set of left-out names: what the objects of that workflow lacking those names share. */
+interface Hole {
+  hydration: Hydration;
+  names: ReadonlySet<string>;
 }
 
 /**
@@ -135,19 +156,20 @@ interface Hydration {
  * the getter answers from the full model. One prototype keeps property reads monomorphic (a
  * prototype per set of names made every whole-repository loop over steps megamorphic: measured
  * a re-audit 40% slower), and objects keep their shape (no accessor per hole), so a summary
- * costs about what its plain data costs. A getter reached for a name the object never had
- * answers what the full object has there: nothing.
+ * costs about what its plain data costs. A getter reached for a name this object did not leave
+ * out answers what the full object has there, nothing, without building it: a job without an
+ * `environment:` reads `undefined` whether or not other jobs' environments were left out.
  */
 const SUMMARISED: object = Object.create(Object.prototype) as object;
 const answered = new Set<string>();
-function answer(names: string): void {
-  for (const key of names.split(',')) {
+function answer(names: Iterable<string>): void {
+  for (const key of names) {
     if (answered.has(key)) continue;
     answered.add(key);
     Object.defineProperty(SUMMARISED, key, {
       get(this: object) {
-        const h = HYDRATION.get(this);
-        return h ? h.fullOf(this)[key] : undefined;
+        const hole = HYDRATION.get(this);
+        return hole?.names.has(key) ? hole.hydration.fullOf(this)[key] : undefined;
       },
       enumerable: false,
       configurable: false,
@@ -162,6 +184,9 @@ function answer(names: string): void {
  * (audit/result-cache.ts) gets a fresh YAML wrapper, with its own alias budget, in each audit
  * that reads it.
  */
+/** How many summaries built their full model (test/summary-fields.test.ts watches it). */
+export const summaryStats = { hydrated: 0 };
+
 export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: () => number = () => 0): Workflow {
   let built: Workflow | undefined;
   let builtIn = -1;
@@ -171,21 +196,23 @@ export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: (
       if (!built || builtIn !== epoch()) {
         built = full();
         builtIn = epoch();
+        summaryStats.hydrated++;
         pairs = new WeakMap();
         pairUp(summary.plain, built, pairs);
       }
       return pairs.get(o) ?? {};
     },
   };
-  const wanted = new Map<number, string>();
-  for (let i = 0; i < summary.holes.length; i += 2) wanted.set(summary.holes[i]!, summary.keys[summary.holes[i + 1]!]!);
+  const kinds = summary.keys.map((sig): Hole => ({ hydration, names: new Set(sig.split(',')) }));
+  for (const kind of kinds) answer(kind.names);
+  const wanted = new Map<number, Hole>();
+  for (let i = 0; i < summary.holes.length; i += 2) wanted.set(summary.holes[i]!, kinds[summary.holes[i + 1]!]!);
   if (wanted.size) {
     eachObject(summary.plain, (o, index) => {
-      const sig = wanted.get(index);
-      if (sig === undefined) return;
-      answer(sig);
+      const hole = wanted.get(index);
+      if (hole === undefined) return;
       Object.setPrototypeOf(o, SUMMARISED);
-      HYDRATION.set(o, hydration);
+      HYDRATION.set(o, hole);
     });
   }
   return summary.plain as Workflow;
