@@ -79,4 +79,13 @@ describe('result cache', () => {
     expect(b.report.findings.some((f) => f.severity !== 'info')).toBe(true);
     expect(shape(b.report)).toEqual(shape(await fresh()));
   });
+
+  it('keeps nothing for a session that audits once (a report in CI), and reports the same', async () => {
+    const session = await RepoSession.open(dir, { checks: CHECKS, identity, now, once: true });
+    const cache = (session as unknown as { resultCache: ResultCache }).resultCache;
+    const audit = await session.audit();
+    expect(shape(audit.report)).toEqual(shape(await fresh()));
+    expect(cache.audited).toBe(0);
+    expect(cache.size).toBe(0);
+  });
 });

@@ -80,6 +80,8 @@ export async function auditCommand(checks: readonly Check[], config: CliConfig, 
         ...(config.baseline ? { baselineFile: config.baseline } : {}),
         ...(remote ? { remote } : {}),
         ...(config.threads !== undefined ? { threads: config.threads } : {}),
+        // A report and nothing else: one audit, nothing to keep for the next.
+        once: !interactive && !fixing && !config.fix && !config.pr,
       });
       if (interactive) {
         const { runInteractive } = await import('./interactive.js');
