@@ -178,6 +178,35 @@ function answer(names: Iterable<string>): void {
 }
 
 /**
+ * The one empty map every summary's empty maps become (most steps have no `env:` or `with:`):
+ * an empty Map is 200 bytes, a sixth of a summary's heap. The model is never changed after it
+ * is built; this map says so loudly if anything tries.
+ */
+class NoEntries<K, V> extends Map<K, V> {
+  override set(): this {
+    throw new Error('a summarised workflow is read-only');
+  }
+  override delete(): boolean {
+    throw new Error('a summarised workflow is read-only');
+  }
+  override clear(): void {
+    throw new Error('a summarised workflow is read-only');
+  }
+}
+const NO_ENTRIES: Map<never, never> = new NoEntries();
+
+/** The set of names of one signature, shared by every summary that has it (a set per workflow was a tenth of a summary's heap). */
+const NAMES = new Map<string, ReadonlySet<string>>();
+function namesOf(sig: string): ReadonlySet<string> {
+  let names = NAMES.get(sig);
+  if (!names) {
+    NAMES.set(sig, (names = new Set(sig.split(','))));
+    answer(names);
+  }
+  return names;
+}
+
+/**
  * The summary as a Workflow again: each object that lacks YAML or ranges answers for them from
  * the complete model of the same text, which `full()` builds on the first such read, and again
  * on the first read after `epoch()` changes: a workflow kept across a session's audits
@@ -203,17 +232,18 @@ export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: (
       return pairs.get(o) ?? {};
     },
   };
-  const kinds = summary.keys.map((sig): Hole => ({ hydration, names: new Set(sig.split(',')) }));
-  for (const kind of kinds) answer(kind.names);
+  const kinds = summary.keys.map((sig): Hole => ({ hydration, names: namesOf(sig) }));
   const wanted = new Map<number, Hole>();
   for (let i = 0; i < summary.holes.length; i += 2) wanted.set(summary.holes[i]!, kinds[summary.holes[i + 1]!]!);
-  if (wanted.size) {
-    eachObject(summary.plain, (o, index) => {
-      const hole = wanted.get(index);
-      if (hole === undefined) return;
-      Object.setPrototypeOf(o, SUMMARISED);
-      HYDRATION.set(o, hole);
-    });
-  }
+  eachObject(summary.plain, (o, index) => {
+    for (const k in o) {
+      const v = o[k];
+      if (v instanceof Map && v.size === 0 && v !== NO_ENTRIES) o[k] = NO_ENTRIES;
+    }
+    const hole = wanted.get(index);
+    if (hole === undefined) return;
+    Object.setPrototypeOf(o, SUMMARISED);
+    HYDRATION.set(o, hole);
+  });
   return summary.plain as Workflow;
 }
