@@ -59,18 +59,21 @@ function joinDir(...parts: Array<string | undefined>): string {
 function verifyFix(repo: RepoModel, mods: Array<{ path: string }>): Fix {
   const moduleDirsSet = new Set(mods.map((m) => (m.path.includes('/') ? m.path.slice(0, m.path.lastIndexOf('/')) : '')));
   for (const wf of repo.workflows) {
-    const wfDefault = defaultWorkingDirectory(wf.yaml, wf.yaml.root);
     for (const job of wf.jobs) {
-      if (isMap(wf.yaml.get(job.node, 'strategy')) && wf.yaml.get(wf.yaml.get(job.node, 'strategy') as never, 'matrix')) continue;
+      // The model's plain fields first: a job that checks nothing out or builds no Go is passed
+      // over without reading its YAML (in a parallel audit that would parse its file again).
+      if (job.matrix) continue;
       const checkout = job.steps.find((s) => actionName(s) === 'actions/checkout');
       if (!checkout) continue;
+      const builds = job.steps.filter((s) => s.index > checkout.index && s.run && runsCommand(s.run.value, /\bgo\s+(?:build|test|vet|install)\b/));
+      if (builds.length === 0) continue;
       const other = checkout.with.get('repository')?.value.trim();
       if (other && !(repo.identity && other.toLowerCase() === `${repo.identity.owner}/${repo.identity.name}`.toLowerCase()) && other !== '${{ github.repository }}') continue;
       const checkoutPath = checkout.with.get('path')?.value.trim();
       if (checkoutPath?.includes('${{')) continue;
-      const jobDefault = defaultWorkingDirectory(wf.yaml, job.node) ?? wfDefault;
-      for (const step of job.steps) {
-        if (step.index <= checkout.index || !step.run || !runsCommand(step.run.value, /\bgo\s+(?:build|test|vet|install)\b/)) continue;
+      const jobDefault = defaultWorkingDirectory(wf.yaml, job.node) ?? defaultWorkingDirectory(wf.yaml, wf.yaml.root);
+      for (const step of builds) {
+        if (!step.run) continue;
         const stepDir = scalarText(wf.yaml.get(step.node, 'working-directory'));
         const wd = stepDir ?? jobDefault;
         if (wd?.includes('${{')) continue;

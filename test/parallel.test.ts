@@ -109,6 +109,8 @@ describe('parallel audit', () => {
         ),
       );
     }
+    // A Go module: no-go-mod-verify looks through every workflow for a job to add its step to.
+    files.push(['go.mod', 'module example.com/acme/app\n\ngo 1.23\n']);
     const dir = await writeRepo('usual', files);
     const before = summaryStats.hydrated;
     await report(dir, { identity: { owner: 'acme', name: 'app' } }, { workers: 1, minWorkflows: 0 });

@@ -69,6 +69,7 @@ export const SUMMARY_FIELDS: SummaryFields = {
     '*': {
       id: {},
       condition: {},
+      matrix: {},
       serviceNames: true,
       environment: true,
       // The look-up checks report at every `uses:` and edit there.

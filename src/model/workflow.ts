@@ -85,6 +85,8 @@ export interface Job {
   name?: string;
   /** The job's `if:`, without a wrapping `${{ }}` (see conditionOf). */
   condition?: string;
+  /** Set when the job's `strategy:` has a `matrix:` (the job runs once per leg). */
+  matrix?: true;
   /** The keys of `services:`, which are also the host names the job reaches them by. */
   serviceNames: string[];
   permissions?: Permissions;
@@ -235,6 +237,8 @@ function buildJob(yaml: YamlFile, id: string, keyNode: Scalar, node: YAMLMap): J
   job.name = asString(yaml.get(node, 'name'));
   const condition = conditionOf(yaml, node);
   if (condition !== undefined) job.condition = condition;
+  const strategy = yaml.get(node, 'strategy');
+  if (isMap(strategy) && yaml.get(strategy, 'matrix')) job.matrix = true;
   const perms = yaml.entry(node, 'permissions');
   if (perms) job.permissions = buildPermissions(yaml, perms.keyNode, perms.value);
   job.runsOn = buildRunsOn(yaml, yaml.get(node, 'runs-on'));
