@@ -73,10 +73,13 @@ export function editsDiff(file: string, before: string, edits: readonly TextEdit
     lastLine = Math.max(lastLine, lineAt(starts, e.end));
   }
   const hunks: string[] = [];
+  // Lines the clusters before have added (less those they removed): where a cluster's lines sit in the new text.
+  let shift = 0;
   for (const cluster of clusters) {
-    const part = windowHunks(before, cluster, starts);
+    const part = windowHunks(before, cluster, starts, shift);
     if (part === undefined) return wholeDiff(file, before, edits);
     hunks.push(...part);
+    for (const e of cluster) shift += e.text.split('\n').length - 1 - (lineAt(starts, e.end) - lineAt(starts, e.start));
   }
   if (hunks.length === 0) return '';
   return [`diff --git a/${file} b/${file}`, `--- a/${file}`, `+++ b/${file}`, ...hunks].join('\n') + '\n';
@@ -149,7 +152,7 @@ export function diffSizeAtLeast(before: string, edits: readonly TextEdit[], star
  * plain case: no line breaks in the window or the edits, the line differs from its context, and
  * the context does not reach a last line without a newline; anything else goes to jsdiff.
  */
-function oneLineHunk(before: string, edits: readonly TextEdit[], starts: readonly number[], first: number, last: number): string[] | undefined {
+function oneLineHunk(before: string, edits: readonly TextEdit[], starts: readonly number[], first: number, last: number, shift: number): string[] | undefined {
   const line = lineAt(starts, first);
   // Lines up to starts.length - 2 end with a line break; the context must not reach beyond them.
   if (lineAt(starts, last) !== line || line + CONTEXT > starts.length - 2) return undefined;
@@ -168,8 +171,8 @@ function oneLineHunk(before: string, edits: readonly TextEdit[], starts: readonl
     context.push(t);
   }
   const count = to - from + 1;
-  const range = count === 1 ? `${from + 1}` : `${from + 1},${count}`;
-  return [`@@ -${range} +${range} @@`, ...context.map((t, k) => (from + k === line ? [`-${old}`, `+${changed}`] : [` ${t}`])).flat()];
+  const range = (start: number): string => (count === 1 ? `${start}` : `${start},${count}`);
+  return [`@@ -${range(from + 1)} +${range(from + 1 + shift)} @@`, ...context.map((t, k) => (from + k === line ? [`-${old}`, `+${changed}`] : [` ${t}`])).flat()];
 }
 
 function applyEdits(text: string, edits: readonly TextEdit[], base: number): string {
@@ -182,11 +185,14 @@ function wholeDiff(file: string, before: string, edits: readonly TextEdit[]): st
   return unifiedDiff(file, before, applyEdits(before, edits, 0));
 }
 
-/** The hunks (header and lines) of one window of edits, or undefined when a hunk reaches the window's edge. */
-function windowHunks(before: string, edits: readonly TextEdit[], starts: readonly number[]): string[] | undefined {
+/**
+ * The hunks (header and lines) of one window of edits, or undefined when a hunk reaches the
+ * window's edge. `shift` is the lines the edits before the window add to the new text.
+ */
+function windowHunks(before: string, edits: readonly TextEdit[], starts: readonly number[], shift: number): string[] | undefined {
   const first = Math.min(...edits.map((e) => e.start));
   const last = Math.max(...edits.map((e) => e.end));
-  const single = oneLineHunk(before, edits, starts, first, last);
+  const single = oneLineHunk(before, edits, starts, first, last, shift);
   if (single) return single;
   const fromLine = Math.max(0, lineAt(starts, first) - MARGIN);
   const toLine = lineAt(starts, last) + MARGIN + 1;
@@ -204,7 +210,7 @@ function windowHunks(before: string, edits: readonly TextEdit[], starts: readonl
   for (const h of patch.hunks) {
     const range = (start: number, lines: number): string => (lines === 1 ? `${start}` : `${start},${lines}`);
     const oldStart = h.oldStart + fromLine;
-    const newStart = h.newStart + fromLine;
+    const newStart = h.newStart + fromLine + shift;
     out.push(`@@ -${range(h.oldLines === 0 ? oldStart - 1 : oldStart, h.oldLines)} +${range(h.newLines === 0 ? newStart - 1 : newStart, h.newLines)} @@`);
     out.push(...h.lines);
   }
