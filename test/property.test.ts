@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { auditDiscovered } from '../src/audit/audit.js';
-import { diffSizeAtLeast, editsDiff, unifiedDiff } from '../src/fix/diff.js';
+import { diffSizeAtLeast, directHunks, editsDiff, lineStarts, unifiedDiff } from '../src/fix/diff.js';
 import { planFixes } from '../src/fix/engine.js';
 import { classify, type DiscoveredRepo } from '../src/loader/discover.js';
 import { findExpressions, parseExpression } from '../src/model/expressions.js';
@@ -254,6 +254,60 @@ describe('properties', () => {
       }),
       runs(3000),
     );
+  });
+
+  it('a fix of several edits gives the diff of the whole file, its hunks written directly or by jsdiff', () => {
+    // Lines repeat (so changes could slide), hold a CR, or are rarer; some files lack the final newline.
+    const line = fc.oneof({ arbitrary: fc.constantFrom('a', 'b', 'run: x', '', '  - uses: y', 'env:', '  X: v', 'c\r'), weight: 1 }, { arbitrary: fc.nat({ max: 60 }).map((n) => `u${n}`), weight: 2 });
+    const text = fc.tuple(fc.array(line, { minLength: 1, maxLength: 120 }), fc.boolean()).map(([l, newline]) => l.join('\n') + (newline ? '\n' : ''));
+    const lines = fc.array(line, { minLength: 1, maxLength: 3 });
+    // Where an edit goes: any line, or near the edit before it (adjacent edits, or two on one line).
+    const place = { line: fc.nat(), near: fc.boolean(), delta: fc.integer({ min: -2, max: 3 }) };
+    const spec = fc.oneof(
+      // Whole lines inserted at a line's start (an env: entry).
+      fc.record({ kind: fc.constant('lines' as const), ...place, lines }),
+      // A copy of a line nearby inserted (a change that could slide along its twin).
+      fc.record({ kind: fc.constant('copy' as const), ...place, from: fc.integer({ min: -3, max: 3 }) }),
+      // A span within one line replaced (an expression by its variable).
+      fc.record({ kind: fc.constant('inline' as const), ...place, column: fc.nat({ max: 8 }), length: fc.nat({ max: 6 }), text: fc.constantFrom('', '$X', 'a', 'z', '${{ x }}', '\r') }),
+      // A span across lines replaced by lines (a multi-line replacement), or by nothing.
+      fc.record({ kind: fc.constant('span' as const), ...place, column: fc.nat({ max: 8 }), length: fc.nat({ max: 30 }), lines, newline: fc.boolean(), empty: fc.boolean() }),
+    );
+    let direct = 0;
+    let total = 0;
+    fc.assert(
+      fc.property(text, fc.array(spec, { minLength: 1, maxLength: 4 }), (t, specs) => {
+        const starts = lineStarts(t);
+        const lineEnd = (l: number): number => (l + 1 < starts.length ? starts[l + 1]! - 1 : t.length);
+        const edits: Array<{ start: number; end: number; text: string }> = [];
+        let previous = 0;
+        for (const s of specs) {
+          const l = Math.min(starts.length - 1, Math.max(0, s.near ? previous + s.delta : s.line % starts.length));
+          previous = l;
+          let edit: { start: number; end: number; text: string };
+          if (s.kind === 'lines') edit = { start: starts[l]!, end: starts[l]!, text: s.lines.map((x) => `${x}\n`).join('') };
+          else if (s.kind === 'copy') {
+            const from = Math.min(starts.length - 1, Math.max(0, l + s.from));
+            edit = { start: starts[l]!, end: starts[l]!, text: `${t.slice(starts[from]!, lineEnd(from))}\n` };
+          } else {
+            const start = Math.min(lineEnd(l), starts[l]! + s.column);
+            const end = s.kind === 'inline' ? Math.min(lineEnd(l), start + s.length) : Math.min(t.length, start + s.length);
+            edit = { start, end, text: s.kind === 'inline' ? s.text : s.empty ? '' : s.lines.join('\n') + (s.newline ? '\n' : '') };
+          }
+          // A fix's edits do not overlap (they may touch).
+          if (edits.every((e) => edit.end <= e.start || edit.start >= e.end)) edits.push(edit);
+        }
+        let after = t;
+        for (const e of [...edits].sort((a, b) => b.start - a.start)) after = after.slice(0, e.start) + e.text + after.slice(e.end);
+        total++;
+        if (directHunks(t, edits, starts) !== undefined) direct++;
+        expect(editsDiff('f.yml', t, edits)).toBe(unifiedDiff('f.yml', t, after));
+      }),
+      runs(5000),
+    );
+    // Both ways are exercised: the hunks written directly and those left to jsdiff.
+    expect(direct / total).toBeGreaterThan(0.2);
+    expect(direct / total).toBeLessThan(0.8);
   });
 
   it('the size bound a fix diff is capped by never exceeds the diff it stands for', () => {

@@ -56,11 +56,15 @@ const MARGIN = 16;
 /**
  * The unified diff of `edits` applied to `before`, computed over the lines around the edits only,
  * so that one small fix in a large file costs what the fix touches, not what the file holds. The
- * result equals unifiedDiff(file, before, after); when a change could reach the window's edge
- * (jsdiff may slide a change along repeated lines) it falls back to the whole file.
+ * result equals unifiedDiff(file, before, after). Its hunks are written directly where that is
+ * provably jsdiff's result (directHunks); otherwise jsdiff diffs windows around the edits, and
+ * when a change could reach a window's edge (jsdiff may slide a change along repeated lines)
+ * the whole file.
  */
 export function editsDiff(file: string, before: string, edits: readonly TextEdit[], starts: readonly number[] = lineStarts(before)): string {
   if (edits.length === 0) return '';
+  const direct = directHunks(before, edits, starts);
+  if (direct !== undefined) return direct.length === 0 ? '' : [`diff --git a/${file} b/${file}`, `--- a/${file}`, `+++ b/${file}`, ...direct].join('\n') + '\n';
   // Edits far apart (an env: entry at the top of a step, the expression it replaces far below)
   // are diffed as separate windows: the hunks between them would be separate anyway.
   const asc = [...edits].sort((a, b) => a.start - b.start);
@@ -73,10 +77,13 @@ export function editsDiff(file: string, before: string, edits: readonly TextEdit
     lastLine = Math.max(lastLine, lineAt(starts, e.end));
   }
   const hunks: string[] = [];
+  // Lines the clusters before have added (less those they removed): where a cluster's lines sit in the new text.
+  let shift = 0;
   for (const cluster of clusters) {
-    const part = windowHunks(before, cluster, starts);
+    const part = windowHunks(before, cluster, starts, shift);
     if (part === undefined) return wholeDiff(file, before, edits);
     hunks.push(...part);
+    for (const e of cluster) shift += e.text.split('\n').length - 1 - (lineAt(starts, e.end) - lineAt(starts, e.start));
   }
   if (hunks.length === 0) return '';
   return [`diff --git a/${file} b/${file}`, `--- a/${file}`, `+++ b/${file}`, ...hunks].join('\n') + '\n';
@@ -142,34 +149,159 @@ export function diffSizeAtLeast(before: string, edits: readonly TextEdit[], star
   return size;
 }
 
+/** Old lines [oldStart, oldStart + old.length) replaced by the lines `added` (either side may be empty). */
+interface Run {
+  oldStart: number;
+  old: string[];
+  added: string[];
+}
+
+/** Above this many changed lines (removed plus added) the checks below would cost more than jsdiff does. */
+const DIRECT_MAX_CHANGED = 64;
+
 /**
- * The hunk of edits that change one line into one other line, written directly: jsdiff gives
- * the same hunk (the lines around are equal on both sides), but tokenises the whole window to
- * find it, which for thousands of fixes on long lines is most of a JSON report's time. Only the
- * plain case: no line breaks in the window or the edits, the line differs from its context, and
- * the context does not reach a last line without a newline; anything else goes to jsdiff.
+ * The hunks of `edits`, written directly when they are provably the ones jsdiff gives (for the
+ * whole file), or undefined to leave the edits to jsdiff. jsdiff tokenises every line around
+ * the edits to find what the edits already say: for the thousands of template-injection fixes
+ * of a large workflow (an `env:` entry inserted, an expression on a `run:` line replaced) that
+ * was most of a JSON report's time.
+ *
+ * The edits give a "natural" alignment: the file is common segments C0 R1 C1 ... Rn Cn and the
+ * new text C0 A1 C1 ... An Cn, each run's old lines R replaced by its new lines A. jsdiff's
+ * line diff is Myers' algorithm: it returns an edit script of least cost, and where a point
+ * can be reached by an insertion or a deletion equally far it takes the insertion last. So
+ * when the natural alignment is the only least-cost one, jsdiff returns it, each run's
+ * removals before its additions (walking back from a run's end: its last added line is always
+ * reachable, and any other last step would leave a line the alignment matches unmatched). It
+ * is the only one when:
+ *  (a) no added line equals an old line on a diagonal a script of that cost can reach: a path
+ *      through old line I and new line J costs at least |I-J| + |I-J-k| (k = old lines minus
+ *      new lines), so the lines within that reach of each added line are compared. Then no
+ *      least-cost script matches an added line, so every one matches all the common lines,
+ *      i.e. embeds C0 C1 ... Cn in the old text;
+ *  (b) that embedding is unique: the earliest one is the natural one when the first line after
+ *      each run is none of the run's old lines, the latest one when the last line before it is
+ *      none of them (a removed line equal to its neighbour could slide).
+ * Lines are compared as jsdiff's tokens are, with their line breaks; only lines that end with
+ * one are compared or shown, so "\ No newline at end of file" never arises here, and a line
+ * holding a CR tokenises the same (jsdiff splits on \n and \r\n, keeping both in the token).
+ * The hunks are then cut from the alignment the way jsdiff's structuredPatch cuts them.
+ * (Exported for the tests, which check that the fixes meant to take this way do.)
  */
-function oneLineHunk(before: string, edits: readonly TextEdit[], starts: readonly number[], first: number, last: number): string[] | undefined {
-  const line = lineAt(starts, first);
-  // Lines up to starts.length - 2 end with a line break; the context must not reach beyond them.
-  if (lineAt(starts, last) !== line || line + CONTEXT > starts.length - 2) return undefined;
-  if (edits.some((e) => e.text.includes('\n') || e.text.includes('\r'))) return undefined;
-  const from = Math.max(0, line - CONTEXT);
-  const to = line + CONTEXT;
-  const text = (i: number): string => before.slice(starts[i]!, starts[i + 1]! - 1);
-  const lineStart = starts[line]!;
-  const old = text(line);
-  const changed = applyEdits(old, edits, lineStart);
-  if (changed === old) return [];
-  const context: string[] = [];
-  for (let i = from; i <= to; i++) {
-    const t = text(i);
-    if (t.includes('\r') || (i !== line && (t === changed || t === old))) return undefined;
-    context.push(t);
+export function directHunks(before: string, edits: readonly TextEdit[], starts: readonly number[]): string[] | undefined {
+  const asc = [...edits].sort((a, b) => a.start - b.start);
+  // Lines below `ended` end with a line break; line `ended` is what follows the last one.
+  const ended = starts.length - 1;
+  const tokens = before.length > starts[ended]! ? ended + 1 : ended;
+  const line = (i: number): string => before.slice(starts[i]!, starts[i + 1]! - 1);
+  const runs: Run[] = [];
+  let i = 0;
+  while (i < asc.length) {
+    // Edits sharing a line are applied together to the lines they touch.
+    const first = lineAt(starts, asc[i]!.start);
+    let last = first;
+    let j = i;
+    let prevEnd = asc[i]!.start;
+    for (; j < asc.length && lineAt(starts, asc[j]!.start) <= last; j++) {
+      const e = asc[j]!;
+      if (e.start < prevEnd || e.start < 0 || e.end < e.start || e.end > before.length) return undefined;
+      prevEnd = e.end;
+      last = Math.max(last, lineAt(starts, e.end > e.start ? e.end - 1 : e.end));
+    }
+    // Past the last line break only text inserted at the end of a file that ends with one (an
+    // env: entry for a file's last step), which has no old line; anything else there is left to jsdiff.
+    if (last >= ended && (first < ended || tokens > ended)) return undefined;
+    const base = starts[first]!;
+    const changed = applyEdits(before.slice(base, last < ended ? starts[last + 1]! : before.length), asc.slice(i, j), base);
+    // An edit that removes the last line break joins the next line: left to jsdiff.
+    if (changed !== '' && !changed.endsWith('\n')) return undefined;
+    const old: string[] = [];
+    for (let l = first; l <= last && l < ended; l++) old.push(line(l));
+    const added = changed === '' ? [] : changed.slice(0, -1).split('\n');
+    let head = 0;
+    while (head < old.length && head < added.length && old[head] === added[head]) head++;
+    let tail = 0;
+    while (tail < old.length - head && tail < added.length - head && old[old.length - 1 - tail] === added[added.length - 1 - tail]) tail++;
+    if (head + tail < Math.max(old.length, added.length)) {
+      const run = { oldStart: first + head, old: old.slice(head, old.length - tail), added: added.slice(head, added.length - tail) };
+      const prev = runs[runs.length - 1];
+      // Runs with no common line between are one run.
+      if (prev && prev.oldStart + prev.old.length === run.oldStart) {
+        prev.old.push(...run.old);
+        prev.added.push(...run.added);
+      } else runs.push(run);
+    }
+    i = j;
   }
-  const count = to - from + 1;
-  const range = count === 1 ? `${from + 1}` : `${from + 1},${count}`;
-  return [`@@ -${range} +${range} @@`, ...context.map((t, k) => (from + k === line ? [`-${old}`, `+${changed}`] : [` ${t}`])).flat()];
+  if (runs.length === 0) return [];
+  let removed = 0;
+  let addedCount = 0;
+  for (const r of runs) {
+    removed += r.old.length;
+    addedCount += r.added.length;
+  }
+  if (removed + addedCount > DIRECT_MAX_CHANGED) return undefined;
+  const lastRun = runs[runs.length - 1]!;
+  // The trailing context must end with a line break (and so be comparable and printable).
+  if (Math.min(lastRun.oldStart + lastRun.old.length + CONTEXT, tokens) > ended) return undefined;
+  // (a): diagonals (old index minus new index) a script costing removed + addedCount can touch.
+  const k = removed - addedCount;
+  const slack = Math.min(removed, addedCount);
+  const lowest = Math.min(0, k) - slack;
+  const highest = Math.max(0, k) + slack;
+  let shift = 0;
+  for (const r of runs) {
+    const newStart = r.oldStart - shift;
+    for (let a = 0; a < r.added.length; a++) {
+      const text = r.added[a]!;
+      const at = newStart + a;
+      for (let o = Math.max(0, at + lowest), stop = Math.min(ended - 1, at + highest); o <= stop; o++) if (line(o) === text) return undefined;
+    }
+    // (b): the removed lines cannot slide past their neighbours.
+    if (r.old.length > 0) {
+      const next = r.oldStart + r.old.length;
+      if (r.oldStart > 0 && r.old.includes(line(r.oldStart - 1))) return undefined;
+      if (next < tokens && r.old.includes(line(next))) return undefined;
+    }
+    shift += r.old.length - r.added.length;
+  }
+  return cutHunks(runs, tokens, line);
+}
+
+/** jsdiff's structuredPatch over the alignment: hunks of CONTEXT lines around the runs, joined when at most 2 * CONTEXT common lines part them. */
+function cutHunks(runs: readonly Run[], tokens: number, line: (i: number) => string): string[] {
+  const out: string[] = [];
+  const range = (start: number, lines: number): string => (lines === 1 ? `${start}` : `${start},${lines}`);
+  // Hunk being built: its first old and new line (0-based) and its lines.
+  let hunk: { oldFrom: number; newFrom: number; lines: string[] } | undefined;
+  let shift = 0;
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!;
+    const commonFrom = r === 0 ? 0 : runs[r - 1]!.oldStart + runs[r - 1]!.old.length;
+    if (!hunk) {
+      const from = Math.max(commonFrom, run.oldStart - CONTEXT);
+      hunk = { oldFrom: from, newFrom: from - shift, lines: [] };
+      for (let l = from; l < run.oldStart; l++) hunk.lines.push(` ${line(l)}`);
+    }
+    for (const t of run.old) hunk.lines.push(`-${t}`);
+    for (const t of run.added) hunk.lines.push(`+${t}`);
+    shift += run.old.length - run.added.length;
+    const end = run.oldStart + run.old.length;
+    const nextStart = r + 1 < runs.length ? runs[r + 1]!.oldStart : tokens;
+    // Common lines up to the next run: kept whole when they are few and a run follows.
+    if (r + 1 < runs.length && nextStart - end <= 2 * CONTEXT) {
+      for (let l = end; l < nextStart; l++) hunk.lines.push(` ${line(l)}`);
+      continue;
+    }
+    const to = Math.min(nextStart, end + CONTEXT);
+    for (let l = end; l < to; l++) hunk.lines.push(` ${line(l)}`);
+    const oldLines = to - hunk.oldFrom;
+    const newLines = to - shift - hunk.newFrom;
+    // jsdiff's starts are 1-based, and name the line before when a side is empty.
+    out.push(`@@ -${range(oldLines === 0 ? hunk.oldFrom : hunk.oldFrom + 1, oldLines)} +${range(newLines === 0 ? hunk.newFrom : hunk.newFrom + 1, newLines)} @@`, ...hunk.lines);
+    hunk = undefined;
+  }
+  return out;
 }
 
 function applyEdits(text: string, edits: readonly TextEdit[], base: number): string {
@@ -182,12 +314,13 @@ function wholeDiff(file: string, before: string, edits: readonly TextEdit[]): st
   return unifiedDiff(file, before, applyEdits(before, edits, 0));
 }
 
-/** The hunks (header and lines) of one window of edits, or undefined when a hunk reaches the window's edge. */
-function windowHunks(before: string, edits: readonly TextEdit[], starts: readonly number[]): string[] | undefined {
+/**
+ * The hunks (header and lines) of one window of edits, or undefined when a hunk reaches the
+ * window's edge. `shift` is the lines the edits before the window add to the new text.
+ */
+function windowHunks(before: string, edits: readonly TextEdit[], starts: readonly number[], shift: number): string[] | undefined {
   const first = Math.min(...edits.map((e) => e.start));
   const last = Math.max(...edits.map((e) => e.end));
-  const single = oneLineHunk(before, edits, starts, first, last);
-  if (single) return single;
   const fromLine = Math.max(0, lineAt(starts, first) - MARGIN);
   const toLine = lineAt(starts, last) + MARGIN + 1;
   const winStart = starts[fromLine]!;
@@ -204,7 +337,7 @@ function windowHunks(before: string, edits: readonly TextEdit[], starts: readonl
   for (const h of patch.hunks) {
     const range = (start: number, lines: number): string => (lines === 1 ? `${start}` : `${start},${lines}`);
     const oldStart = h.oldStart + fromLine;
-    const newStart = h.newStart + fromLine;
+    const newStart = h.newStart + fromLine + shift;
     out.push(`@@ -${range(h.oldLines === 0 ? oldStart - 1 : oldStart, h.oldLines)} +${range(h.newLines === 0 ? newStart - 1 : newStart, h.newLines)} @@`);
     out.push(...h.lines);
   }
