@@ -39,6 +39,8 @@ export interface CollectedRun {
   errors: AuditError[];
   /** Ids of checks that threw: they take no further part, their findings are dropped. */
   failed: string[];
+  /** The facts the checks derived (one audit's): the credential map reads the same ones again. */
+  memo: Memo;
   fixFor(finding: Finding): Fix | { refused: string } | undefined;
 }
 
@@ -109,6 +111,7 @@ export function collectFindings(repo: RepoModel, env: AuditEnv, checks: readonly
     findings: perCheck.flatMap((e) => e.own),
     errors,
     failed: perCheck.filter((e) => e.failed).map((e) => e.check.meta.id),
+    memo,
     fixFor(finding) {
       if (resolved.has(finding)) return resolved.get(finding);
       const pending = lazy.get(finding);
