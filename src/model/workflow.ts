@@ -336,7 +336,15 @@ export function usesRef(yaml: YamlFile, node: Node, where: 'step' | 'job'): Uses
   const innerEnd = range.end - quote.length;
   const inner = yaml.text.slice(innerStart, innerEnd) === node.value ? { start: innerStart, end: innerEnd } : undefined;
   const comment = yaml.trailingComment(node);
-  return { ...parsed, raw: node.value, range, quote, node, ...(inner ? { inner } : {}), ...(comment !== undefined ? { comment } : {}) };
+  // parseUses' result is fresh and ours: extended in place, keys in the order a spread gave them (spreading it was a tenth of building the model).
+  const ref = parsed as UsesRef;
+  ref.raw = node.value;
+  ref.range = range;
+  ref.quote = quote;
+  ref.node = node;
+  if (inner) ref.inner = inner;
+  if (comment !== undefined) ref.comment = comment;
+  return ref;
 }
 
 function stringMap(yaml: YamlFile, node: Node | null): Map<string, StringValue> {
