@@ -51,10 +51,25 @@ export function isCheckout(step: Step): boolean {
 
 /** A shell command appears in a run script as a command word (not inside another word). */
 export function runsCommand(script: string, command: RegExp): boolean {
-  return script.split(/\r?\n/).some((line) => {
-    const code = line.replace(/(^|\s)#.*$/, '');
-    return command.test(code);
-  });
+  for (const code of codeLines(script)) if (command.test(code)) return true;
+  return false;
+}
+
+/**
+ * A script's lines with shell comments cut off. A dozen checks ask runsCommand about each
+ * script, each with its own pattern: the lines are split and stripped once per script text.
+ * The checks of one workflow ask one after another, so a few thousand recent scripts suffice;
+ * emptied when full, it holds at most that many (no audit's scripts outlive the next ones).
+ */
+const codeLinesCache = new Map<string, readonly string[]>();
+
+function codeLines(script: string): readonly string[] {
+  let lines = codeLinesCache.get(script);
+  if (lines) return lines;
+  lines = script.split(/\r?\n/).map((line) => line.replace(/(^|\s)#.*$/, ''));
+  if (codeLinesCache.size >= 4_096) codeLinesCache.clear();
+  codeLinesCache.set(script, lines);
+  return lines;
 }
 
 export function isGitHubOwned(owner: string | undefined): boolean {
