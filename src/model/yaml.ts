@@ -41,6 +41,8 @@ export class YamlFile {
   private aliasBombReported = false;
   /** What each alias names, found in one walk (the package's Alias.resolve walks the whole document per call). */
   private aliasTargets?: Map<Alias, Node | undefined>;
+  /** See allStrings: the document's strings, or false when it has aliases. */
+  private stringsOfTree?: Array<Scalar<string>> | false;
 
   /**
    * @param errors where problems go; the repository model passes its own list so that errors
@@ -144,10 +146,47 @@ export class YamlFile {
     return seq.items.map((n) => this.deref(n));
   }
 
-  /** Every string scalar below a node (aliases resolved under the budget). */
-  strings(node: Node | null): Array<Scalar<string>> {
+  /** Every string scalar below a node (aliases resolved under the budget), in document order. */
+  strings(node: Node | null): ReadonlyArray<Scalar<string>> {
+    const all = this.allStrings();
+    if (all && node) {
+      // Without aliases the document is a tree laid out in order: a node's strings are the document's that start inside its span.
+      if (node === this.doc.contents) return all;
+      const [start, end] = node.range ?? [0, 0];
+      return isScalar(node) ? (typeof node.value === 'string' ? [node as Scalar<string>] : []) : all.slice(firstAtOrAfter(all, start), firstAtOrAfter(all, end));
+    }
     const out: Array<Scalar<string>> = [];
     this.collectStrings(node, out);
+    return out;
+  }
+
+  /**
+   * The document's string scalars, walked once and kept when the document has no aliases: the
+   * secret checks ask for the whole document's and for every job's. Undefined when it has
+   * aliases (those walks resolve them under the budget, so each asks on its own).
+   */
+  private allStrings(): ReadonlyArray<Scalar<string>> | undefined {
+    if (this.stringsOfTree !== undefined) return this.stringsOfTree || undefined;
+    const out: Array<Scalar<string>> = [];
+    const stack: unknown[] = [this.doc.contents];
+    // Depth-first, keys before values, items in order: the order collectStrings visits them.
+    while (stack.length) {
+      const node = stack.pop();
+      if (isScalar(node)) {
+        if (typeof node.value === 'string') out.push(node as Scalar<string>);
+      } else if (isMap(node)) {
+        for (let i = node.items.length - 1; i >= 0; i--) {
+          const pair = node.items[i];
+          if (isPair(pair)) stack.push(pair.value, pair.key);
+        }
+      } else if (isSeq(node)) {
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+      } else if (isAlias(node)) {
+        this.stringsOfTree = false;
+        return undefined;
+      }
+    }
+    this.stringsOfTree = out;
     return out;
   }
 
@@ -258,6 +297,18 @@ export function parseYaml(text: string, lineCounter?: LineCounter): Document.Par
     doc.errors.splice(0, doc.errors.length, ...merged);
   }
   return doc;
+}
+
+/** The index of the first scalar (of a list in document order) that starts at or after an offset. */
+function firstAtOrAfter(list: ReadonlyArray<Scalar>, offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid]!.range?.[0] ?? 0) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function asString(node: Node | null): string | undefined {
