@@ -9,6 +9,7 @@ import { Memo } from '../analysis/memo.js';
 import type { RepoModel } from '../model/repo.js';
 import { severityRank, type AuditError, type Finding, type Fix } from '../types.js';
 import type { Check, CheckContext, FixResult, Report, StepSite } from '../check.js';
+import type { Step } from '../model/workflow.js';
 
 export interface RunResult {
   findings: Finding[];
@@ -71,44 +72,90 @@ export function collectFindings(repo: RepoModel, env: AuditEnv, checks: readonly
     };
     return { check, ctx, own, failed: false };
   });
-  const call = (entry: (typeof perCheck)[number], hook: (c: Check, ctx: CheckContext) => void): void => {
-    if (entry.failed) return;
-    try {
-      hook(entry.check, entry.ctx);
-    } catch (err) {
-      entry.failed = true;
-      entry.own.length = 0;
-      errors.push({ file: '.', check: entry.check.meta.id, message: `check ${entry.check.meta.id} failed: ${(err as Error).message}` });
-    }
+  // A check that throws reports its error once and takes no further part. The hooks are called
+  // directly in the loops below (a closure per call was an allocation per step and check).
+  const fail = (entry: (typeof perCheck)[number], err: unknown): void => {
+    entry.failed = true;
+    entry.own.length = 0;
+    errors.push({ file: '.', check: entry.check.meta.id, message: `check ${entry.check.meta.id} failed: ${(err as Error).message}` });
   };
   const having = (hook: keyof Check) => perCheck.filter((e) => typeof e.check[hook] === 'function');
-  for (const e of having('run')) call(e, (c, ctx) => c.run!(ctx));
+  for (const e of having('run')) {
+    try {
+      e.check.run!(e.ctx);
+    } catch (err) {
+      fail(e, err);
+    }
+  }
   const wfHooks = having('workflow');
   const jobHooks = having('job');
   const stepHooks = having('step');
   const actionHooks = having('action');
   const fileHooks = having('file');
+  const steps = (list: readonly Step[], site: StepSite): void => {
+    for (const step of list) {
+      for (const e of stepHooks) {
+        if (e.failed) continue;
+        try {
+          e.check.step!(step, site, e.ctx);
+        } catch (err) {
+          fail(e, err);
+        }
+      }
+    }
+  };
   if (wfHooks.length || jobHooks.length || stepHooks.length) {
     for (const wf of repo.workflows) {
-      for (const e of wfHooks) call(e, (c, ctx) => c.workflow!(wf, ctx));
+      for (const e of wfHooks) {
+        if (e.failed) continue;
+        try {
+          e.check.workflow!(wf, e.ctx);
+        } catch (err) {
+          fail(e, err);
+        }
+      }
       for (const job of wf.jobs) {
-        for (const e of jobHooks) call(e, (c, ctx) => c.job!(job, wf, ctx));
+        for (const e of jobHooks) {
+          if (e.failed) continue;
+          try {
+            e.check.job!(job, wf, e.ctx);
+          } catch (err) {
+            fail(e, err);
+          }
+        }
         if (!stepHooks.length) continue;
-        const site: StepSite = { file: wf.file, yaml: wf.yaml, steps: job.steps, stepsPath: ['jobs', job.id, 'steps'], workflow: wf, job };
-        for (const step of job.steps) for (const e of stepHooks) call(e, (c, ctx) => c.step!(step, site, ctx));
+        steps(job.steps, { file: wf.file, yaml: wf.yaml, steps: job.steps, stepsPath: ['jobs', job.id, 'steps'], workflow: wf, job });
       }
     }
   }
   if (actionHooks.length || stepHooks.length) {
     for (const action of repo.actions) {
-      for (const e of actionHooks) call(e, (c, ctx) => c.action!(action, ctx));
-      const site: StepSite = { file: action.file, yaml: action.yaml, steps: action.steps, stepsPath: ['runs', 'steps'], action };
-      for (const step of action.steps) for (const e of stepHooks) call(e, (c, ctx) => c.step!(step, site, ctx));
+      for (const e of actionHooks) {
+        if (e.failed) continue;
+        try {
+          e.check.action!(action, e.ctx);
+        } catch (err) {
+          fail(e, err);
+        }
+      }
+      steps(action.steps, { file: action.file, yaml: action.yaml, steps: action.steps, stepsPath: ['runs', 'steps'], action });
     }
   }
-  if (fileHooks.length) for (const file of repo.files) for (const e of fileHooks) call(e, (c, ctx) => c.file!(file, ctx));
+  for (const file of fileHooks.length ? repo.files : []) {
+    for (const e of fileHooks) {
+      if (e.failed) continue;
+      try {
+        e.check.file!(file, e.ctx);
+      } catch (err) {
+        fail(e, err);
+      }
+    }
+  }
+  // One array grown in place (flatMap was a measurable share of the walk's own time).
+  const findings: Finding[] = [];
+  for (const e of perCheck) for (const f of e.own) findings.push(f);
   return {
-    findings: perCheck.flatMap((e) => e.own),
+    findings,
     errors,
     failed: perCheck.filter((e) => e.failed).map((e) => e.check.meta.id),
     memo,
