@@ -104,18 +104,32 @@ const site = (owner: Workflow | ActionModel, uses: UsesRef, where: UsesSite['whe
   path,
 });
 
+/**
+ * Each workflow's and action's sites, built on first request: half a dozen checks ask for them
+ * (and the look-ups before the audit), and the model they are read from never changes. Held
+ * weakly, so they go with the model.
+ */
+const sitesOf = new WeakMap<Workflow | ActionModel, readonly UsesSite[]>();
+
 /** The `uses:` of one workflow: reusable-workflow calls and steps, in file order. */
-export function workflowUsesSites(wf: Workflow): UsesSite[] {
+export function workflowUsesSites(wf: Workflow): readonly UsesSite[] {
+  const known = sitesOf.get(wf);
+  if (known) return known;
   const out: UsesSite[] = [];
   for (const job of wf.jobs) {
     if (job.uses) out.push(site(wf, job.uses, 'job', ['jobs', job.id, 'uses']));
     for (const step of job.steps) if (step.uses) out.push(site(wf, step.uses, 'step', ['jobs', job.id, 'steps', step.index, 'uses']));
   }
+  sitesOf.set(wf, out);
   return out;
 }
 
-export function actionUsesSites(action: ActionModel): UsesSite[] {
-  return action.steps.flatMap((step) => (step.uses ? [site(action, step.uses, 'step', ['runs', 'steps', step.index, 'uses'])] : []));
+export function actionUsesSites(action: ActionModel): readonly UsesSite[] {
+  const known = sitesOf.get(action);
+  if (known) return known;
+  const out = action.steps.flatMap((step) => (step.uses ? [site(action, step.uses, 'step', ['runs', 'steps', step.index, 'uses'])] : []));
+  sitesOf.set(action, out);
+  return out;
 }
 
 export function isInternal(repo: RepoModel, owner: string | undefined): boolean {
