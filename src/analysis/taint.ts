@@ -109,7 +109,8 @@ function resolve(t: WorkflowTaint, wf: Workflow, job: Job | undefined, stepIndex
 }
 
 function hop(t: Taint, text: string): Taint {
-  return { ...t, hops: [...t.hops, text] };
+  // A Taint's four keys, in their order, without a spread.
+  return { source: t.source, hops: [...t.hops, text], file: t.file, range: t.range };
 }
 
 /** The first tainted path among an expression-bearing scalar's values. */
@@ -118,7 +119,7 @@ function taintIn(t: WorkflowTaint, wf: Workflow, yaml: YamlFile, job: Job | unde
     if (!expr.expr) continue;
     for (const p of valuePaths(expr.expr)) {
       const hit = resolve(t, wf, job, stepIndex, p, expr.range);
-      if (hit) return hit.hops.length === 0 ? { ...hit, source: asWritten(expr.inner, p), range: expr.range } : hit;
+      if (hit) return hit.hops.length === 0 ? { source: asWritten(expr.inner, p), hops: hit.hops, file: hit.file, range: expr.range } : hit;
     }
   }
   return undefined;

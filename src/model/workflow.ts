@@ -174,7 +174,11 @@ function buildTriggers(yaml: YamlFile, node: Node | null): Trigger[] {
     return out;
   }
   if (isMap(node)) {
-    return yaml.entries(node).map(({ key, keyNode, value }) => ({ event: key, range: yaml.range(keyNode), config: value, ...(isMap(value) ? { filters: triggerFilters(yaml, value) } : {}) }));
+    return yaml.entries(node).map(({ key, keyNode, value }) => {
+      const trigger: Trigger = { event: key, range: yaml.range(keyNode), config: value };
+      if (isMap(value)) trigger.filters = triggerFilters(yaml, value);
+      return trigger;
+    });
   }
   yaml.error(node, `\`on:\` must be an event name, a list or a map, found ${describe(node)}`);
   return [];
@@ -201,10 +205,12 @@ export function conditionOf(yaml: YamlFile, node: YAMLMap): string | undefined {
 }
 
 export function buildPermissions(yaml: YamlFile, keyNode: Scalar, value: Node | null): Permissions {
-  const base = { keyRange: yaml.range(keyNode), valueRange: value ? yaml.range(value) : yaml.range(keyNode), scopes: [] as PermissionScope[] };
+  const keyRange = yaml.range(keyNode);
+  const valueRange = value ? yaml.range(value) : yaml.range(keyNode);
   const node = value ?? keyNode;
+  // Literals with the keys in the order `{ ...base, kind, node }` gave them: spreading base was most of building a permissions block.
   const text = scalarText(value);
-  if (text === 'read-all' || text === 'write-all') return { ...base, kind: text, node };
+  if (text === 'read-all' || text === 'write-all') return { keyRange, valueRange, scopes: [], kind: text, node };
   if (isMap(value)) {
     const scopes = yaml.entries(value).map(({ key, keyNode: k, value: v }) => ({
       scope: key,
@@ -212,11 +218,11 @@ export function buildPermissions(yaml: YamlFile, keyNode: Scalar, value: Node | 
       keyRange: yaml.range(k),
       valueRange: v ? yaml.range(v) : yaml.range(k),
     }));
-    return { ...base, kind: 'map', scopes, node };
+    return { keyRange, valueRange, scopes, kind: 'map', node };
   }
-  if (value === null || (isScalar(value) && value.value === null)) return { ...base, kind: 'map', node };
+  if (value === null || (isScalar(value) && value.value === null)) return { keyRange, valueRange, scopes: [], kind: 'map', node };
   yaml.error(node, `\`permissions:\` must be read-all, write-all or a map of scopes, found ${describe(value)}`);
-  return { ...base, kind: 'other', node };
+  return { keyRange, valueRange, scopes: [], kind: 'other', node };
 }
 
 function buildJob(yaml: YamlFile, id: string, keyNode: Scalar, node: YAMLMap): Job {
@@ -308,7 +314,10 @@ function buildRunsOn(yaml: YamlFile, node: Node | null): Job['runsOn'] {
   if (isMap(node)) {
     const labels = fromList(yaml.get(node, 'labels'));
     const group = scalarText(yaml.get(node, 'group'));
-    return { labels, ...(group ? { group } : {}), range, dynamic: [...labels, group ?? ''].some((l) => l.includes('${{')) };
+    // Keys in the order a conditional spread of `group` gave them.
+    const runsOn: Job['runsOn'] = group ? { labels, group, range, dynamic: false } : { labels, range, dynamic: false };
+    runsOn.dynamic = labels.some((l) => l.includes('${{')) || (group ?? '').includes('${{');
+    return runsOn;
   }
   const labels = fromList(node);
   return { labels, range, dynamic: labels.some((l) => l.includes('${{')) };
@@ -416,7 +425,11 @@ function locateExpressions(yaml: YamlFile, node: Scalar, value: string): Located
       cursor = found.end;
       range = yaml.rangeOf(start + found.start, start + found.end);
     }
-    return { ...span, range, paths: span.expr ? referencedPaths(span.expr) : [] };
+    // findExpressions' spans are fresh: extended in place, keys in the order a spread gave them.
+    const located = span as LocatedExpression;
+    located.range = range;
+    located.paths = span.expr ? referencedPaths(span.expr) : [];
+    return located;
   });
 }
 
