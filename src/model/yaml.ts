@@ -264,22 +264,32 @@ export class YamlFile {
  * this one parses without it and then finds repeated keys with one hash set per map, reporting
  * the same DUPLICATE_KEY error at the repeated key, in source order among the other errors.
  */
+/** Maps of up to this many keys are checked for repeats pairwise (at most 28 comparisons a map). */
+const SMALL_MAP = 8;
+
 export function parseYaml(text: string, lineCounter?: LineCounter): Document.Parsed {
   const doc = parseDocument(text, { ...(lineCounter ? { lineCounter } : {}), prettyErrors: false, uniqueKeys: false });
   const dupes: YAMLParseError[] = [];
   const stack: unknown[] = [doc.contents];
+  // Most maps have a handful of keys: those are compared pairwise in a reused array (bounded work
+  // per key) instead of a Set per map; larger maps keep the hash set, so the check stays linear.
+  const few: unknown[] = [];
   while (stack.length) {
     const node = stack.pop();
     if (isMap(node)) {
-      const seen = new Set<unknown>();
+      const small = node.items.length <= SMALL_MAP;
+      const seen = small ? undefined : new Set<unknown>();
+      few.length = 0;
       for (const pair of node.items) {
         const key = pair.key;
-        // The package's rule: the same node, or scalars with === values.
+        // The package's rule: the same node, or scalars with === values (NaN never repeats).
         const id = isScalar(key) ? key.value : key;
-        if (seen.has(id) && !(typeof id === 'number' && Number.isNaN(id))) {
+        const repeated = seen ? seen.has(id) && !(typeof id === 'number' && Number.isNaN(id)) : few.includes(id) && !(typeof id === 'number' && Number.isNaN(id));
+        if (repeated) {
           const at = (key as { range?: [number, number, number] } | null)?.range?.[0] ?? node.range?.[0] ?? 0;
           dupes.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
-        } else seen.add(id);
+        } else if (seen) seen.add(id);
+        else few.push(id);
         stack.push(pair.value, pair.key);
       }
     } else if (isSeq(node)) for (const item of node.items) stack.push(item);
