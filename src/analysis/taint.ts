@@ -58,9 +58,19 @@ const PATTERNS = ATTACKER_CONTROLLED.map((p) => p.split('.'));
 
 export function isAttackerControlled(path: string): boolean {
   if (!path.startsWith('github.')) return false;
-  const segments = path.split('.');
-  return PATTERNS.some((p) => segmentsMatch(segments, p)) || ATTACKER_OBJECTS.includes(path);
+  // The same few github.* paths are asked about in every workflow: each is matched against the patterns once.
+  let known = attackerControlled.get(path);
+  if (known === undefined) {
+    const segments = path.split('.');
+    known = PATTERNS.some((p) => segmentsMatch(segments, p)) || ATTACKER_OBJECTS.includes(path);
+    if (attackerControlled.size >= 4_096) attackerControlled.clear();
+    attackerControlled.set(path, known);
+  }
+  return known;
 }
+
+/** isAttackerControlled's answers by path; emptied when full, so bounded. */
+const attackerControlled = new Map<string, boolean>();
 
 /** Actions whose outputs carry a pull request's branch name or a comment's text. */
 const TAINTING_ACTIONS: Record<string, { outputs: string[] | '*'; what: string }> = {
