@@ -1,12 +1,13 @@
 /**
- * YamlFile.strings keeps one list of a document's string scalars and answers for a node by its
- * span (model/yaml.ts): held equal here, node by node, to a plain recursive walk, on documents
- * in every layout the span reasoning has to survive, and on generated ones.
+ * YamlFile.strings keeps one list of a document's string scalars (found by the parse's walk, or
+ * walked on first request) and answers for a node by its span (model/yaml.ts): held equal here,
+ * node by node, to a plain recursive walk, on documents in every layout the span reasoning has
+ * to survive, and on generated ones.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAlias, isMap, isPair, isScalar, isSeq, stringify, visit, type Node, type Scalar } from 'yaml';
-import { YamlFile } from '../src/model/yaml.js';
+import { parseYamlFile, YamlFile } from '../src/model/yaml.js';
 
 /** Every string scalar below a node, keys before values, aliases followed (once per path). */
 function walk(yaml: YamlFile, node: unknown, open = new Set<unknown>()): Scalar[] {
@@ -21,13 +22,18 @@ function walk(yaml: YamlFile, node: unknown, open = new Set<unknown>()): Scalar[
   return out;
 }
 
+/** Both ways a YamlFile comes by its list: from the parse's walk, and (a parse without it) walking on first request. */
 function expectEveryNodeAgrees(text: string): number {
-  const yaml = new YamlFile('w.yml', text);
-  expect(yaml.doc.errors).toEqual([]);
-  const nodes: Node[] = [];
-  visit(yaml.doc, { Map: (_k, n) => void nodes.push(n), Seq: (_k, n) => void nodes.push(n), Scalar: (_k, n) => void nodes.push(n) });
-  for (const node of nodes) expect(yaml.strings(node)).toEqual(walk(yaml, node));
-  return nodes.length;
+  const parsed = parseYamlFile('w.yml', text);
+  let count = 0;
+  for (const yaml of [new YamlFile('w.yml', text, [], parsed), new YamlFile('w.yml', text, [], { doc: parsed.doc, lineCounter: parsed.lineCounter, errors: parsed.errors })]) {
+    expect(yaml.doc.errors).toEqual([]);
+    const nodes: Node[] = [];
+    visit(yaml.doc, { Map: (_k, n) => void nodes.push(n), Seq: (_k, n) => void nodes.push(n), Scalar: (_k, n) => void nodes.push(n) });
+    for (const node of nodes) expect(yaml.strings(node)).toEqual(walk(yaml, node));
+    count = nodes.length;
+  }
+  return count;
 }
 
 const LAYOUTS = `name: "layouts"

@@ -17,21 +17,24 @@ export interface ParsedYaml {
   readonly lineCounter: LineCounter;
   /** The text's own parse errors, as the repository model lists them. */
   readonly errors: readonly AuditError[];
+  /** The string scalars in document order, found while parsing, or false when the document has aliases (YamlFile.strings). */
+  readonly strings?: ReadonlyArray<Scalar<string>> | false;
 }
 
 /** Parses a YAML file once; a YamlFile wraps the result (a fresh wrapper per audit may share it). */
 export function parseYamlFile(path: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
+  let strings: ParsedYaml['strings'];
   try {
-    doc = parseYaml(text, lineCounter);
+    ({ doc, strings } = parseAndWalk(text, lineCounter));
   } catch (err) {
     // The parser recurses; a document nested deeper than the stack allows is bad input, not a crash.
     doc = parseDocument('', { lineCounter: new LineCounter() });
     doc.errors.push(new YAMLParseError([0, 0], 'IMPOSSIBLE', `cannot be parsed: ${(err as Error).message}`));
   }
   const errors = doc.errors.map((e) => ({ file: path, line: lineCounter.linePos(e.pos[0]).line, message: `YAML: ${firstLine(e.message)}` }));
-  return { doc, lineCounter, errors };
+  return strings === undefined ? { doc, lineCounter, errors } : { doc, lineCounter, errors, strings };
 }
 
 export class YamlFile {
@@ -42,7 +45,7 @@ export class YamlFile {
   /** What each alias names, found in one walk (the package's Alias.resolve walks the whole document per call). */
   private aliasTargets?: Map<Alias, Node | undefined>;
   /** See allStrings: the document's strings, or false when it has aliases. */
-  private stringsOfTree?: Array<Scalar<string>> | false;
+  private stringsOfTree?: ReadonlyArray<Scalar<string>> | false;
 
   /**
    * @param errors where problems go; the repository model passes its own list so that errors
@@ -57,6 +60,8 @@ export class YamlFile {
   ) {
     this.doc = parsed.doc;
     this.lineCounter = parsed.lineCounter;
+    // The parse's walk found the strings already (shared with other audits of the same parse: only read).
+    if (parsed.strings !== undefined) this.stringsOfTree = parsed.strings;
     for (const e of parsed.errors) this.errors.push({ ...e });
   }
 
@@ -161,9 +166,10 @@ export class YamlFile {
   }
 
   /**
-   * The document's string scalars, walked once and kept when the document has no aliases: the
-   * secret checks ask for the whole document's and for every job's. Undefined when it has
-   * aliases (those walks resolve them under the budget, so each asks on its own).
+   * The document's string scalars, kept when the document has no aliases: the secret checks ask
+   * for the whole document's and for every job's. Found by the parse's own walk (parseYamlFile),
+   * else walked once here. Undefined when it has aliases (those walks resolve them under the
+   * budget, so each asks on its own).
    */
   private allStrings(): ReadonlyArray<Scalar<string>> | undefined {
     if (this.stringsOfTree !== undefined) return this.stringsOfTree || undefined;
@@ -258,25 +264,38 @@ export class YamlFile {
   }
 }
 
+/** Maps of up to this many keys are checked for repeats pairwise (at most 28 comparisons a map). */
+const SMALL_MAP = 8;
+
 /**
  * `parseDocument` with unique keys enforced in linear time. The `yaml` package's own check
  * compares each key with every earlier key of its map (quadratic in a map of thousands of jobs);
  * this one parses without it and then finds repeated keys with one hash set per map, reporting
  * the same DUPLICATE_KEY error at the repeated key, in source order among the other errors.
  */
-/** Maps of up to this many keys are checked for repeats pairwise (at most 28 comparisons a map). */
-const SMALL_MAP = 8;
-
 export function parseYaml(text: string, lineCounter?: LineCounter): Document.Parsed {
+  return parseAndWalk(text, lineCounter).doc;
+}
+
+/**
+ * parseYaml, and what its walk of every node also finds: the string scalars in document order
+ * (YamlFile.strings), or false when the document has aliases.
+ */
+function parseAndWalk(text: string, lineCounter?: LineCounter): { doc: Document.Parsed; strings: Array<Scalar<string>> | false } {
   const doc = parseDocument(text, { ...(lineCounter ? { lineCounter } : {}), prettyErrors: false, uniqueKeys: false });
   const dupes: YAMLParseError[] = [];
+  let strings: Array<Scalar<string>> | false = [];
   const stack: unknown[] = [doc.contents];
   // Most maps have a handful of keys: those are compared pairwise in a reused array (bounded work
   // per key) instead of a Set per map; larger maps keep the hash set, so the check stays linear.
   const few: unknown[] = [];
+  // Depth-first, keys before values, items in order (children pushed last first): document order,
+  // the order YamlFile.strings gives.
   while (stack.length) {
     const node = stack.pop();
-    if (isMap(node)) {
+    if (isScalar(node)) {
+      if (strings && typeof node.value === 'string') strings.push(node as Scalar<string>);
+    } else if (isMap(node)) {
       const small = node.items.length <= SMALL_MAP;
       const seen = small ? undefined : new Set<unknown>();
       few.length = 0;
@@ -290,9 +309,14 @@ export function parseYaml(text: string, lineCounter?: LineCounter): Document.Par
           dupes.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
         } else if (seen) seen.add(id);
         else few.push(id);
-        stack.push(pair.value, pair.key);
       }
-    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const pair = node.items[i];
+        if (isPair(pair)) stack.push(pair.value, pair.key);
+      }
+    } else if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    } else if (isAlias(node)) strings = false;
   }
   if (dupes.length) {
     // Each repeated key goes just before the first of the package's errors that lies after it.
@@ -306,7 +330,7 @@ export function parseYaml(text: string, lineCounter?: LineCounter): Document.Par
     merged.push(...dupes.slice(next));
     doc.errors.splice(0, doc.errors.length, ...merged);
   }
-  return doc;
+  return { doc, strings };
 }
 
 /** The index of the first scalar (of a list in document order) that starts at or after an offset. */
