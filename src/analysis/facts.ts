@@ -63,12 +63,23 @@ export function runsCommand(script: string, command: RegExp): boolean {
  */
 const codeLinesCache = new Map<string, readonly string[]>();
 
+/** The last script asked about: a check asks about one script with several patterns in a row, and `===` on the same string is a pointer compare where the map hashes and compares its text. */
+let lastScript: string | undefined;
+let lastLines: readonly string[] = [];
+
 function codeLines(script: string): readonly string[] {
+  if (script === lastScript) return lastLines;
   let lines = codeLinesCache.get(script);
-  if (lines) return lines;
+  if (lines) {
+    lastScript = script;
+    lastLines = lines;
+    return lines;
+  }
   lines = script.split(/\r?\n/).map((line) => line.replace(/(^|\s)#.*$/, ''));
   if (codeLinesCache.size >= 4_096) codeLinesCache.clear();
   codeLinesCache.set(script, lines);
+  lastScript = script;
+  lastLines = lines;
   return lines;
 }
 
