@@ -16,16 +16,21 @@ const MULTILINE = /(?:\.body|\.message)$/;
 const FILES = ['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT'] as const;
 type EnvFile = (typeof FILES)[number];
 
+// bash/sh: >> "$GITHUB_ENV", > ${GITHUB_ENV}, | tee -a $GITHUB_ENV; pwsh: >> $env:GITHUB_ENV,
+// Add-Content/Out-File/Set-Content … $env:GITHUB_ENV; cmd: >> %GITHUB_ENV%.
+// Compiled once: built per line, they were most of this check's time.
+const WRITES = FILES.map((f) => {
+  const ref = `(?:\\$\\{?${f}\\}?|\\$env:${f}|%${f}%)`;
+  return {
+    file: f,
+    redirect: new RegExp(`>>?\\s*["']?${ref}(?![\\w])`, 'i'),
+    command: new RegExp(`\\b(?:tee|Add-Content|Out-File|Set-Content)\\b[^\\n]*${ref}(?![\\w])`, 'i'),
+  };
+});
+
 /** A line of a script that writes to one of the runner's command files. */
 function writtenFile(line: string): EnvFile | undefined {
-  for (const f of FILES) {
-    // bash/sh: >> "$GITHUB_ENV", > ${GITHUB_ENV}, | tee -a $GITHUB_ENV; pwsh: >> $env:GITHUB_ENV,
-    // Add-Content/Out-File/Set-Content … $env:GITHUB_ENV; cmd: >> %GITHUB_ENV%.
-    const ref = `(?:\\$\\{?${f}\\}?|\\$env:${f}|%${f}%)`;
-    const redirect = new RegExp(`>>?\\s*["']?${ref}(?![\\w])`, 'i');
-    const command = new RegExp(`\\b(?:tee|Add-Content|Out-File|Set-Content)\\b[^\\n]*${ref}(?![\\w])`, 'i');
-    if (redirect.test(line) || command.test(line)) return f;
-  }
+  for (const w of WRITES) if (w.redirect.test(line) || w.command.test(line)) return w.file;
   return undefined;
 }
 
@@ -57,17 +62,21 @@ export const githubEnvInjection: Check = {
     fixable: false,
   },
   workflow(wf, { report }) {
-    const envs: Array<Map<string, StringValue>> = [wf.env, ...wf.jobs.flatMap((j) => [j.env, ...j.steps.map((s) => s.env)])];
-    for (const env of envs) {
-      for (const [name, value] of env) {
-        if (name !== 'ACTIONS_ALLOW_UNSECURE_COMMANDS' || value.value.trim().toLowerCase() !== 'true') continue;
-        report({
-          file: wf.file,
-          range: value.range,
-          messageId: 'unsecure-commands',
-          message: 'ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables `::set-env::` and `::add-path::`: any text a step prints can set environment variables',
-        });
-      }
+    // One look-up per env map, workflow, jobs and steps in file order (a map holds the name at most once): no list of every map, no walk of every variable.
+    const unsecure = (env: Map<string, StringValue>): void => {
+      const value = env.get('ACTIONS_ALLOW_UNSECURE_COMMANDS');
+      if (!value || value.value.trim().toLowerCase() !== 'true') return;
+      report({
+        file: wf.file,
+        range: value.range,
+        messageId: 'unsecure-commands',
+        message: 'ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables `::set-env::` and `::add-path::`: any text a step prints can set environment variables',
+      });
+    };
+    unsecure(wf.env);
+    for (const job of wf.jobs) {
+      unsecure(job.env);
+      for (const step of job.steps) unsecure(step.env);
     }
   },
   step(step, site, ctx) {

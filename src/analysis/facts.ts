@@ -51,10 +51,36 @@ export function isCheckout(step: Step): boolean {
 
 /** A shell command appears in a run script as a command word (not inside another word). */
 export function runsCommand(script: string, command: RegExp): boolean {
-  return script.split(/\r?\n/).some((line) => {
-    const code = line.replace(/(^|\s)#.*$/, '');
-    return command.test(code);
-  });
+  for (const code of codeLines(script)) if (command.test(code)) return true;
+  return false;
+}
+
+/**
+ * A script's lines with shell comments cut off. A dozen checks ask runsCommand about each
+ * script, each with its own pattern: the lines are split and stripped once per script text.
+ * The checks of one workflow ask one after another, so a few thousand recent scripts suffice;
+ * emptied when full, it holds at most that many (no audit's scripts outlive the next ones).
+ */
+const codeLinesCache = new Map<string, readonly string[]>();
+
+/** The last script asked about: a check asks about one script with several patterns in a row, and `===` on the same string is a pointer compare where the map hashes and compares its text. */
+let lastScript: string | undefined;
+let lastLines: readonly string[] = [];
+
+function codeLines(script: string): readonly string[] {
+  if (script === lastScript) return lastLines;
+  let lines = codeLinesCache.get(script);
+  if (lines) {
+    lastScript = script;
+    lastLines = lines;
+    return lines;
+  }
+  lines = script.split(/\r?\n/).map((line) => line.replace(/(^|\s)#.*$/, ''));
+  if (codeLinesCache.size >= 4_096) codeLinesCache.clear();
+  codeLinesCache.set(script, lines);
+  lastScript = script;
+  lastLines = lines;
+  return lines;
 }
 
 export function isGitHubOwned(owner: string | undefined): boolean {
@@ -89,18 +115,32 @@ const site = (owner: Workflow | ActionModel, uses: UsesRef, where: UsesSite['whe
   path,
 });
 
+/**
+ * Each workflow's and action's sites, built on first request: half a dozen checks ask for them
+ * (and the look-ups before the audit), and the model they are read from never changes. Held
+ * weakly, so they go with the model.
+ */
+const sitesOf = new WeakMap<Workflow | ActionModel, readonly UsesSite[]>();
+
 /** The `uses:` of one workflow: reusable-workflow calls and steps, in file order. */
-export function workflowUsesSites(wf: Workflow): UsesSite[] {
+export function workflowUsesSites(wf: Workflow): readonly UsesSite[] {
+  const known = sitesOf.get(wf);
+  if (known) return known;
   const out: UsesSite[] = [];
   for (const job of wf.jobs) {
     if (job.uses) out.push(site(wf, job.uses, 'job', ['jobs', job.id, 'uses']));
     for (const step of job.steps) if (step.uses) out.push(site(wf, step.uses, 'step', ['jobs', job.id, 'steps', step.index, 'uses']));
   }
+  sitesOf.set(wf, out);
   return out;
 }
 
-export function actionUsesSites(action: ActionModel): UsesSite[] {
-  return action.steps.flatMap((step) => (step.uses ? [site(action, step.uses, 'step', ['runs', 'steps', step.index, 'uses'])] : []));
+export function actionUsesSites(action: ActionModel): readonly UsesSite[] {
+  const known = sitesOf.get(action);
+  if (known) return known;
+  const out = action.steps.flatMap((step) => (step.uses ? [site(action, step.uses, 'step', ['runs', 'steps', step.index, 'uses'])] : []));
+  sitesOf.set(action, out);
+  return out;
 }
 
 export function isInternal(repo: RepoModel, owner: string | undefined): boolean {

@@ -129,12 +129,28 @@ function show(e: Expr, source: string): string {
 
 /** A dotted path as the source spells it (`inputs.TARGET_VERSION`), found case-insensitively. */
 export function asWritten(source: string, path: string): string {
+  const m = pathPattern(path).exec(source);
+  return m ? m[0] : path;
+}
+
+/**
+ * The pattern of a path, compiled once per path: every tainted or secret expression asks, and
+ * the same few paths recur in every workflow. Emptied when full, so it holds a bounded number.
+ * (Not global or sticky, so exec keeps no state between sources.)
+ */
+const pathPatterns = new Map<string, RegExp>();
+
+function pathPattern(path: string): RegExp {
+  let re = pathPatterns.get(path);
+  if (re) return re;
   const pattern = path
     .split('.')
     .map((seg) => (seg === '*' ? '\\*' : seg === '?' ? '[^\\s.]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('\\s*\\.\\s*');
-  const m = new RegExp(pattern, 'i').exec(source);
-  return m ? m[0] : path;
+  re = new RegExp(pattern, 'i');
+  if (pathPatterns.size >= 4_096) pathPatterns.clear();
+  pathPatterns.set(path, re);
+  return re;
 }
 
 const PERMISSION_ACTIONS = [/slash-command/, /check-user-permission/, /check-actor-permission/, /repository-permission/, /repo-permission-check/, /permission-check/];

@@ -30,7 +30,12 @@ function findSecretUses(wf: Workflow, job: Job): SecretUse[] {
     for (const expr of expressionsIn(wf.yaml, s)) {
       for (const p of expr.paths) {
         const m = /^secrets\.([^.*?]+)$/.exec(p);
-        if (m) out.push({ name: asWritten(expr.inner, p).replace(/^secrets\s*\.\s*/i, ''), file: wf.file, job: job.id, ...(stepIndex >= 0 ? { step: stepIndex } : {}), range: expr.range });
+        if (!m) continue;
+        // Keys in the order the conditional spread of `step` gave them.
+        const use: SecretUse = { name: asWritten(expr.inner, p).replace(/^secrets\s*\.\s*/i, ''), file: wf.file, job: job.id } as SecretUse;
+        if (stepIndex >= 0) use.step = stepIndex;
+        use.range = expr.range;
+        out.push(use);
       }
     }
   }

@@ -58,9 +58,19 @@ const PATTERNS = ATTACKER_CONTROLLED.map((p) => p.split('.'));
 
 export function isAttackerControlled(path: string): boolean {
   if (!path.startsWith('github.')) return false;
-  const segments = path.split('.');
-  return PATTERNS.some((p) => segmentsMatch(segments, p)) || ATTACKER_OBJECTS.includes(path);
+  // The same few github.* paths are asked about in every workflow: each is matched against the patterns once.
+  let known = attackerControlled.get(path);
+  if (known === undefined) {
+    const segments = path.split('.');
+    known = PATTERNS.some((p) => segmentsMatch(segments, p)) || ATTACKER_OBJECTS.includes(path);
+    if (attackerControlled.size >= 4_096) attackerControlled.clear();
+    attackerControlled.set(path, known);
+  }
+  return known;
 }
+
+/** isAttackerControlled's answers by path; emptied when full, so bounded. */
+const attackerControlled = new Map<string, boolean>();
 
 /** Actions whose outputs carry a pull request's branch name or a comment's text. */
 const TAINTING_ACTIONS: Record<string, { outputs: string[] | '*'; what: string }> = {
@@ -109,7 +119,8 @@ function resolve(t: WorkflowTaint, wf: Workflow, job: Job | undefined, stepIndex
 }
 
 function hop(t: Taint, text: string): Taint {
-  return { ...t, hops: [...t.hops, text] };
+  // A Taint's four keys, in their order, without a spread.
+  return { source: t.source, hops: [...t.hops, text], file: t.file, range: t.range };
 }
 
 /** The first tainted path among an expression-bearing scalar's values. */
@@ -118,7 +129,7 @@ function taintIn(t: WorkflowTaint, wf: Workflow, yaml: YamlFile, job: Job | unde
     if (!expr.expr) continue;
     for (const p of valuePaths(expr.expr)) {
       const hit = resolve(t, wf, job, stepIndex, p, expr.range);
-      if (hit) return hit.hops.length === 0 ? { ...hit, source: asWritten(expr.inner, p), range: expr.range } : hit;
+      if (hit) return hit.hops.length === 0 ? { source: asWritten(expr.inner, p), hops: hit.hops, file: hit.file, range: expr.range } : hit;
     }
   }
   return undefined;

@@ -5,7 +5,6 @@
  */
 import { defaultEnv, type AuditEnv } from '../analysis/env.js';
 import { usesSites } from '../analysis/facts.js';
-import { Memo } from '../analysis/memo.js';
 import { credentialMap, type CredentialMapEntry } from '../analysis/secrets.js';
 import { resolutionKey, type Resolver, type ResolveResult } from '../github/resolve.js';
 import type { RemoteFacts, RemoteGatherer } from '../github/settings.js';
@@ -114,7 +113,8 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
     collected = run.findings;
     fixFor = run.fixFor;
     errors = [...model.errors, ...made.errors, ...run.errors];
-    secrets = credentialMap(model, new Memo());
+    // The checks' memo already holds each job's secret reads and each workflow's reaching events: a fresh one walked every job again.
+    secrets = credentialMap(model, run.memo);
   }
   opts.onProgress?.({ phase: 'checks', done: checks.length, total: checks.length });
   let findings = finishFindings(collected);

@@ -32,7 +32,12 @@ export function findExpressions(text: string): ExpressionSpan[] {
       break;
     }
     const inner = text.slice(open + 3, close);
-    spans.push({ start: open, end: close + 2, inner, ...parseExpression(inner) });
+    // The cached parse's one key copied by hand, in the place a spread put it.
+    const span: ExpressionSpan = { start: open, end: close + 2, inner };
+    const parsed = parseExpression(inner);
+    if ('expr' in parsed) span.expr = parsed.expr;
+    if ('error' in parsed) span.error = parsed.error;
+    spans.push(span);
     from = close + 2;
   }
   return spans;

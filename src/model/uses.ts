@@ -73,14 +73,12 @@ export function parseUses(value: string, where: 'step' | 'job'): ParsedUses | { 
     return { error: `\`uses: ${v}\` on a job must be owner/repo/.github/workflows/<file>.yml@ref` };
   }
   if (where === 'step' && isWorkflow) return { error: `\`uses: ${v}\` is a reusable workflow; call it from a job, not a step` };
-  return {
-    kind: isWorkflow ? 'reusable-workflow' : 'action',
-    owner,
-    repo,
-    ...(path ? { path } : {}),
-    ref,
-    refKind: classifyRef(ref),
-  };
+  // Built key by key (the same keys in the same order as a literal with a conditional spread): every step's `uses:` comes here.
+  const out: ParsedUses = { kind: isWorkflow ? 'reusable-workflow' : 'action', owner, repo } as ParsedUses;
+  if (path) out.path = path;
+  out.ref = ref;
+  out.refKind = classifyRef(ref);
+  return out;
 }
 
 /** A container image reference (`container:`, `services:`, `docker://`) pinned by digest? */

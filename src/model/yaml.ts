@@ -17,21 +17,24 @@ export interface ParsedYaml {
   readonly lineCounter: LineCounter;
   /** The text's own parse errors, as the repository model lists them. */
   readonly errors: readonly AuditError[];
+  /** The string scalars in document order, found while parsing, or false when the document has aliases (YamlFile.strings). */
+  readonly strings?: ReadonlyArray<Scalar<string>> | false;
 }
 
 /** Parses a YAML file once; a YamlFile wraps the result (a fresh wrapper per audit may share it). */
 export function parseYamlFile(path: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
+  let strings: ParsedYaml['strings'];
   try {
-    doc = parseYaml(text, lineCounter);
+    ({ doc, strings } = parseAndWalk(text, lineCounter));
   } catch (err) {
     // The parser recurses; a document nested deeper than the stack allows is bad input, not a crash.
     doc = parseDocument('', { lineCounter: new LineCounter() });
     doc.errors.push(new YAMLParseError([0, 0], 'IMPOSSIBLE', `cannot be parsed: ${(err as Error).message}`));
   }
   const errors = doc.errors.map((e) => ({ file: path, line: lineCounter.linePos(e.pos[0]).line, message: `YAML: ${firstLine(e.message)}` }));
-  return { doc, lineCounter, errors };
+  return strings === undefined ? { doc, lineCounter, errors } : { doc, lineCounter, errors, strings };
 }
 
 export class YamlFile {
@@ -41,6 +44,8 @@ export class YamlFile {
   private aliasBombReported = false;
   /** What each alias names, found in one walk (the package's Alias.resolve walks the whole document per call). */
   private aliasTargets?: Map<Alias, Node | undefined>;
+  /** See allStrings: the document's strings, or false when it has aliases. */
+  private stringsOfTree?: ReadonlyArray<Scalar<string>> | false;
 
   /**
    * @param errors where problems go; the repository model passes its own list so that errors
@@ -55,6 +60,8 @@ export class YamlFile {
   ) {
     this.doc = parsed.doc;
     this.lineCounter = parsed.lineCounter;
+    // The parse's walk found the strings already (shared with other audits of the same parse: only read).
+    if (parsed.strings !== undefined) this.stringsOfTree = parsed.strings;
     for (const e of parsed.errors) this.errors.push({ ...e });
   }
 
@@ -144,10 +151,48 @@ export class YamlFile {
     return seq.items.map((n) => this.deref(n));
   }
 
-  /** Every string scalar below a node (aliases resolved under the budget). */
-  strings(node: Node | null): Array<Scalar<string>> {
+  /** Every string scalar below a node (aliases resolved under the budget), in document order. */
+  strings(node: Node | null): ReadonlyArray<Scalar<string>> {
+    const all = this.allStrings();
+    if (all && node) {
+      // Without aliases the document is a tree laid out in order: a node's strings are the document's that start inside its span.
+      if (node === this.doc.contents) return all;
+      const [start, end] = node.range ?? [0, 0];
+      return isScalar(node) ? (typeof node.value === 'string' ? [node as Scalar<string>] : []) : all.slice(firstAtOrAfter(all, start), firstAtOrAfter(all, end));
+    }
     const out: Array<Scalar<string>> = [];
     this.collectStrings(node, out);
+    return out;
+  }
+
+  /**
+   * The document's string scalars, kept when the document has no aliases: the secret checks ask
+   * for the whole document's and for every job's. Found by the parse's own walk (parseYamlFile),
+   * else walked once here. Undefined when it has aliases (those walks resolve them under the
+   * budget, so each asks on its own).
+   */
+  private allStrings(): ReadonlyArray<Scalar<string>> | undefined {
+    if (this.stringsOfTree !== undefined) return this.stringsOfTree || undefined;
+    const out: Array<Scalar<string>> = [];
+    const stack: unknown[] = [this.doc.contents];
+    // Depth-first, keys before values, items in order: the order collectStrings visits them.
+    while (stack.length) {
+      const node = stack.pop();
+      if (isScalar(node)) {
+        if (typeof node.value === 'string') out.push(node as Scalar<string>);
+      } else if (isMap(node)) {
+        for (let i = node.items.length - 1; i >= 0; i--) {
+          const pair = node.items[i];
+          if (isPair(pair)) stack.push(pair.value, pair.key);
+        }
+      } else if (isSeq(node)) {
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+      } else if (isAlias(node)) {
+        this.stringsOfTree = false;
+        return undefined;
+      }
+    }
+    this.stringsOfTree = out;
     return out;
   }
 
@@ -219,6 +264,9 @@ export class YamlFile {
   }
 }
 
+/** Maps of up to this many keys are checked for repeats pairwise (at most 28 comparisons a map). */
+const SMALL_MAP = 8;
+
 /**
  * `parseDocument` with unique keys enforced in linear time. The `yaml` package's own check
  * compares each key with every earlier key of its map (quadratic in a map of thousands of jobs);
@@ -226,24 +274,49 @@ export class YamlFile {
  * the same DUPLICATE_KEY error at the repeated key, in source order among the other errors.
  */
 export function parseYaml(text: string, lineCounter?: LineCounter): Document.Parsed {
+  return parseAndWalk(text, lineCounter).doc;
+}
+
+/**
+ * parseYaml, and what its walk of every node also finds: the string scalars in document order
+ * (YamlFile.strings), or false when the document has aliases.
+ */
+function parseAndWalk(text: string, lineCounter?: LineCounter): { doc: Document.Parsed; strings: Array<Scalar<string>> | false } {
   const doc = parseDocument(text, { ...(lineCounter ? { lineCounter } : {}), prettyErrors: false, uniqueKeys: false });
   const dupes: YAMLParseError[] = [];
+  let strings: Array<Scalar<string>> | false = [];
   const stack: unknown[] = [doc.contents];
+  // Most maps have a handful of keys: those are compared pairwise in a reused array (bounded work
+  // per key) instead of a Set per map; larger maps keep the hash set, so the check stays linear.
+  const few: unknown[] = [];
+  // Depth-first, keys before values, items in order (children pushed last first): document order,
+  // the order YamlFile.strings gives.
   while (stack.length) {
     const node = stack.pop();
-    if (isMap(node)) {
-      const seen = new Set<unknown>();
+    if (isScalar(node)) {
+      if (strings && typeof node.value === 'string') strings.push(node as Scalar<string>);
+    } else if (isMap(node)) {
+      const small = node.items.length <= SMALL_MAP;
+      const seen = small ? undefined : new Set<unknown>();
+      few.length = 0;
       for (const pair of node.items) {
         const key = pair.key;
-        // The package's rule: the same node, or scalars with === values.
+        // The package's rule: the same node, or scalars with === values (NaN never repeats).
         const id = isScalar(key) ? key.value : key;
-        if (seen.has(id) && !(typeof id === 'number' && Number.isNaN(id))) {
+        const repeated = seen ? seen.has(id) && !(typeof id === 'number' && Number.isNaN(id)) : few.includes(id) && !(typeof id === 'number' && Number.isNaN(id));
+        if (repeated) {
           const at = (key as { range?: [number, number, number] } | null)?.range?.[0] ?? node.range?.[0] ?? 0;
           dupes.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
-        } else seen.add(id);
-        stack.push(pair.value, pair.key);
+        } else if (seen) seen.add(id);
+        else few.push(id);
       }
-    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const pair = node.items[i];
+        if (isPair(pair)) stack.push(pair.value, pair.key);
+      }
+    } else if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    } else if (isAlias(node)) strings = false;
   }
   if (dupes.length) {
     // Each repeated key goes just before the first of the package's errors that lies after it.
@@ -257,7 +330,19 @@ export function parseYaml(text: string, lineCounter?: LineCounter): Document.Par
     merged.push(...dupes.slice(next));
     doc.errors.splice(0, doc.errors.length, ...merged);
   }
-  return doc;
+  return { doc, strings };
+}
+
+/** The index of the first scalar (of a list in document order) that starts at or after an offset. */
+function firstAtOrAfter(list: ReadonlyArray<Scalar>, offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid]!.range?.[0] ?? 0) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function asString(node: Node | null): string | undefined {
