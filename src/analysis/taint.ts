@@ -98,8 +98,33 @@ interface WorkflowTaint {
 
 /** Resolves a context path read at a point of a workflow (job, step index) to the attacker text it may carry. */
 export function taintOf(repo: RepoModel, wf: Workflow, job: Job | undefined, stepIndex: number | undefined, path: string, memo: Memo = NO_MEMO): Taint | undefined {
+  // Attacker text itself, or a path no step, job, env or input flow reaches: resolve reads nothing
+  // of the workflow's taint, so it is not worked out for it (most scripts read only such paths).
+  if ((isAttackerControlled(path) || !FLOW_PATH.test(path)) && flowUnobservable(repo, wf, memo)) return resolve(NO_FLOW, wf, job, stepIndex, path, undefined);
   const t = workflowTaint(repo, wf, memo, new Set());
   return resolve(t, wf, job, stepIndex, path, undefined);
+}
+
+/** The paths resolve looks up in a workflow's taint (a superset: the same four patterns). */
+const FLOW_PATH = /^(?:steps\.[^.]+\.outputs\.[^.]+|needs\.[^.]+\.outputs\.[^.]+|env\.[^.]+|(?:inputs|github\.event\.inputs)\.[^.]+)$/;
+
+const NO_FLOW: WorkflowTaint = { steps: new Map(), env: new Map(), jobOutputs: new Map(), inputs: new Map() };
+
+/**
+ * Whether leaving a workflow's taint unworked changes nothing but time: working it out reads no
+ * other file (no callers), resolves no alias (so spends none of the YAML alias budget), and
+ * cannot throw (the script-variable patterns are built from env names; only plain names are
+ * known safe). Otherwise the taint is worked out on first request, as it always was.
+ */
+function flowUnobservable(repo: RepoModel, wf: Workflow, memo: Memo): boolean {
+  return memo.get('taint-skippable', wf, () => {
+    const plain = (env: Map<string, unknown>): boolean => {
+      for (const name of env.keys()) if (!/^[A-Za-z0-9_-]*$/.test(name)) return false;
+      return true;
+    };
+    if (!plain(wf.env) || wf.jobs.some((j) => !plain(j.env) || j.steps.some((s) => !plain(s.env)))) return false;
+    return workflowGraph(repo, memo).callers(wf).length === 0 && !wf.yaml.hasAliases;
+  });
 }
 
 function resolve(t: WorkflowTaint, wf: Workflow, job: Job | undefined, stepIndex: number | undefined, path: string, range: SourceRange | undefined): Taint | undefined {

@@ -292,7 +292,7 @@ export function buildSteps(yaml: YamlFile, node: Node, owner: string): Step[] {
     const uses = yaml.get(item, 'uses');
     if (uses) step.uses = usesRef(yaml, uses, 'step');
     const u = step.uses;
-    if (u && (u.kind === 'action' || u.kind === 'reusable-workflow')) step.action = `${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}`.toLowerCase();
+    if (u && (u.kind === 'action' || u.kind === 'reusable-workflow')) step.action = actionNameOf(u);
     const withNode = yaml.get(item, 'with');
     if (isMap(withNode)) step.withNode = withNode;
     step.with = stringMap(yaml, withNode);
@@ -375,6 +375,22 @@ function parsedUses(value: string, where: 'step' | 'job'): ReturnType<typeof par
   if (cache.size >= 4_096) cache.clear();
   cache.set(value, parsed);
   return parsed;
+}
+
+/**
+ * `owner/repo[/path]` of a step's action, lower-cased, by the `uses:` value it comes from (a
+ * function of it): building and lower-casing the string was a tenth of building a step.
+ * Emptied when full, so bounded.
+ */
+const actionNames = new Map<string, string>();
+
+function actionNameOf(u: UsesRef): string {
+  let name = actionNames.get(u.raw);
+  if (name !== undefined) return name;
+  name = `${u.owner}/${u.repo}${u.path ? `/${u.path}` : ''}`.toLowerCase();
+  if (actionNames.size >= 4_096) actionNames.clear();
+  actionNames.set(u.raw, name);
+  return name;
 }
 
 function stringMap(yaml: YamlFile, node: Node | null): Map<string, StringValue> {

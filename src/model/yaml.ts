@@ -165,6 +165,11 @@ export class YamlFile {
     return out;
   }
 
+  /** Whether the document has aliases (found by the parse's walk, else by one walk here; no alias is resolved). */
+  get hasAliases(): boolean {
+    return this.allStrings() === undefined;
+  }
+
   /**
    * The document's string scalars, kept when the document has no aliases: the secret checks ask
    * for the whole document's and for every job's. Found by the parse's own walk (parseYamlFile),
