@@ -442,7 +442,7 @@ export function buildAction(yaml: YamlFile): ActionModel {
 /** An expression located in a file: the `${{ … }}` span and what it parsed to. */
 export interface LocatedExpression extends ExpressionSpan {
   range: SourceRange;
-  paths: string[];
+  paths: readonly string[];
 }
 
 /**
