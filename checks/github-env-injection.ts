@@ -28,6 +28,9 @@ const WRITES = FILES.map((f) => {
   };
 });
 
+/** Every pattern in WRITES needs one of the names (they match case-insensitively too). */
+const NAMES_A_FILE = /GITHUB_(?:ENV|PATH|OUTPUT)/i;
+
 /** A line of a script that writes to one of the runner's command files. */
 function writtenFile(line: string): EnvFile | undefined {
   for (const w of WRITES) if (w.redirect.test(line) || w.command.test(line)) return w.file;
@@ -81,6 +84,9 @@ export const githubEnvInjection: Check = {
   },
   step(step, site, ctx) {
     if (!step.run || !site.workflow || !site.job) return;
+    // Every command-file pattern names the file: a script that never does writes none, and the
+    // env and expression work below (pure) is not done for it.
+    if (!NAMES_A_FILE.test(step.run.value)) return;
     const wf = site.workflow;
     const untrusted = ctx.memo.get('github-env-injection/untrusted', wf, () => eventNames(wf).filter((e) => PRIVILEGED_UNTRUSTED_EVENTS.has(e)));
     const tainted = taintedEnv(site, step);

@@ -78,8 +78,8 @@ export const longLivedPublishToken: Check = {
   step(step, site, ctx) {
     if (!site.workflow || !site.job) return;
     const { workflow: wf, job } = site;
-    const path = ['jobs', job.id, 'steps', step.index];
     if (usesAction(step, PYPI_ACTION)) {
+      const path = ['jobs', job.id, 'steps', step.index];
       const password = step.with.get('password');
       const url = (step.with.get('repository-url') ?? step.with.get('repository_url'))?.value.trim() ?? '';
       if (!password || password.value.trim() === '' || (url && !/^https:\/\/(?:test\.)?(?:upload\.)?pypi\.org\b/.test(url))) return;
@@ -93,10 +93,12 @@ export const longLivedPublishToken: Check = {
       return;
     }
     if (!step.run) return;
-    const env = visibleEnv(wf, job, step);
+    // The env the step sees is merged only for a step that runs a publishing command (few do).
+    let visible: Map<string, StringValue> | undefined;
     const script = step.run.value;
     for (const reg of REGISTRIES) {
       if (!runsCommand(script, reg.command)) continue;
+      const env = (visible ??= visibleEnv(wf, job, step));
       const line = script.split('\n').find((l) => reg.command.test(l.replace(/(^|\s)#.*$/, '')))!;
       if (/--dry-run\b/.test(line) || (reg.elsewhere && reg.elsewhere.test(line))) continue;
       if (reg.name === 'npm' && publishesToGitHubPackages(job)) continue;

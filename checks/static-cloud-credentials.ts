@@ -45,8 +45,11 @@ export const staticCloudCredentials: Check = {
         }
       }
       for (const env of envMaps) {
+        // Most steps have no env: nothing to look at, and no key list to build.
+        if (env.size === 0) continue;
         // AWS_* keys next to an endpoint are for an S3-compatible store (R2, MinIO…), which has no GitHub OIDC.
-        const s3Compatible = [...env.keys()].some((k) => /^AWS_ENDPOINT_URL/i.test(k));
+        let s3Compatible = false;
+        for (const k of env.keys()) if (/^AWS_ENDPOINT_URL/i.test(k)) s3Compatible = true;
         for (const [key, value] of env) {
           if (s3Compatible && /^AWS_/i.test(key)) continue;
           if (STATIC_ENV.has(key.toUpperCase()) && fromSecret(wf.yaml, value)) {

@@ -104,16 +104,30 @@ export function usesSites(repo: RepoModel): UsesSite[] {
   return [...repo.workflows.flatMap(workflowUsesSites), ...repo.actions.flatMap(actionUsesSites)];
 }
 
-// The YAML is read only when a fix needs it: a workflow summarised by a worker thread parses again on that read.
-const site = (owner: Workflow | ActionModel, uses: UsesRef, where: UsesSite['where'], path: UsesSite['path']): UsesSite => ({
-  file: owner.file,
-  get yaml() {
-    return owner.yaml;
-  },
-  uses,
-  where,
-  path,
-});
+/**
+ * The YAML is read only when a fix needs it: a workflow summarised by a worker thread parses again
+ * on that read. A class with the getter on its prototype: an object literal with an accessor was
+ * slow to build (and to read from) for every `uses:`.
+ */
+class Site implements UsesSite {
+  readonly file: string;
+  readonly #owner: Workflow | ActionModel;
+  constructor(
+    owner: Workflow | ActionModel,
+    readonly uses: UsesRef,
+    readonly where: UsesSite['where'],
+    readonly path: UsesSite['path'],
+  ) {
+    this.file = owner.file;
+    this.#owner = owner;
+  }
+
+  get yaml(): YamlFile {
+    return this.#owner.yaml;
+  }
+}
+
+const site = (owner: Workflow | ActionModel, uses: UsesRef, where: UsesSite['where'], path: UsesSite['path']): UsesSite => new Site(owner, uses, where, path);
 
 /**
  * Each workflow's and action's sites, built on first request: half a dozen checks ask for them

@@ -95,8 +95,22 @@ function accessPath(expr: Expr): string | undefined {
   return undefined;
 }
 
+/**
+ * The answers of referencedPaths and valuePaths per expression. parseExpression hands out one
+ * Expr per expression text, so the same few expressions of every workflow are walked once; the
+ * lists are shared, so they are only read.
+ */
+const referenced = new WeakMap<Expr, readonly string[]>();
+const valued = new WeakMap<Expr, readonly string[]>();
+
 /** Every context path the expression reads, anywhere in it. */
-export function referencedPaths(expr: Expr): string[] {
+export function referencedPaths(expr: Expr): readonly string[] {
+  let known = referenced.get(expr);
+  if (!known) referenced.set(expr, (known = walkReferencedPaths(expr)));
+  return known;
+}
+
+function walkReferencedPaths(expr: Expr): string[] {
   const out: string[] = [];
   const visit = (e: Expr): void => {
     const p = accessPath(e);
@@ -124,7 +138,13 @@ export function referencedPaths(expr: Expr): string[] {
 const TEXT_PASSING_FUNCTIONS = new Set(['format', 'join', 'tojson', 'fromjson']);
 
 /** The context paths whose text can end up in the expression's value. */
-export function valuePaths(expr: Expr): string[] {
+export function valuePaths(expr: Expr): readonly string[] {
+  let known = valued.get(expr);
+  if (!known) valued.set(expr, (known = walkValuePaths(expr)));
+  return known;
+}
+
+function walkValuePaths(expr: Expr): readonly string[] {
   const p = accessPath(expr);
   if (p !== undefined) return [p];
   if (expr instanceof Logical) return expr.args.flatMap(valuePaths);

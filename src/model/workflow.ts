@@ -128,7 +128,7 @@ export interface ActionModel {
 }
 
 export function buildWorkflow(yaml: YamlFile): Workflow {
-  const wf: Workflow = { file: yaml.path, yaml, triggers: [], env: new Map(), jobs: [] };
+  const wf: Workflow = { file: yaml.path, yaml, triggers: [], env: NO_ENTRIES, jobs: [] };
   const root = yaml.root;
   if (root === null) {
     yaml.error(null, 'workflow is empty');
@@ -286,7 +286,7 @@ export function buildSteps(yaml: YamlFile, node: Node, owner: string): Step[] {
       yaml.error(item ?? node, `${owner}: step ${index + 1} must be a map, found ${describe(item)}`);
       return;
     }
-    const step: Step = { index, with: new Map(), env: new Map(), range: yaml.range(item), node: item };
+    const step: Step = { index, with: NO_ENTRIES, env: NO_ENTRIES, range: yaml.range(item), node: item };
     step.id = scalarText(yaml.get(item, 'id'));
     step.name = scalarText(yaml.get(item, 'name'));
     const uses = yaml.get(item, 'uses');
@@ -393,14 +393,31 @@ function actionNameOf(u: UsesRef): string {
   return name;
 }
 
+/**
+ * The one map of every empty `with:` and `env:` (most steps have neither): a map per step was a
+ * tenth of what the model keeps, copied by each young-generation collection it survived. The
+ * model is never changed once built; this map refuses to be.
+ */
+class NoEntries extends Map<string, StringValue> {
+  override set(): this {
+    throw new TypeError('the workflow model is read-only');
+  }
+
+  override clear(): void {
+    throw new TypeError('the workflow model is read-only');
+  }
+}
+
+const NO_ENTRIES: Map<string, StringValue> = new NoEntries();
+
 function stringMap(yaml: YamlFile, node: Node | null): Map<string, StringValue> {
-  const out = new Map<string, StringValue>();
-  if (!isMap(node)) return out;
+  if (!isMap(node)) return NO_ENTRIES;
+  let out: Map<string, StringValue> | undefined;
   for (const { key, value } of yaml.entries(node)) {
     const text = scalarText(value);
-    if (text !== undefined && isScalar(value)) out.set(key, { value: text, range: yaml.range(value), node: value });
+    if (text !== undefined && isScalar(value)) (out ??= new Map()).set(key, { value: text, range: yaml.range(value), node: value });
   }
-  return out;
+  return out ?? NO_ENTRIES;
 }
 
 export function buildAction(yaml: YamlFile): ActionModel {
@@ -429,7 +446,7 @@ export function buildAction(yaml: YamlFile): ActionModel {
 /** An expression located in a file: the `${{ … }}` span and what it parsed to. */
 export interface LocatedExpression extends ExpressionSpan {
   range: SourceRange;
-  paths: string[];
+  paths: readonly string[];
 }
 
 /**
