@@ -32,6 +32,20 @@ jobs:
 const model = () => buildWorkflow(new YamlFile('.github/workflows/ci.yml', TEXT));
 
 describe('workflow summary', () => {
+  it('shares one read-only map for every empty with: and env:, in the model and once hydrated', () => {
+    const original = model();
+    const [checkout, echo] = original.jobs[0]!.steps;
+    expect(checkout!.env).toBe(echo!.with);
+    expect(checkout!.env.size).toBe(0);
+    expect(() => checkout!.env.set('X', echo!.env.get('B')!)).toThrow(/read-only/);
+    expect(() => checkout!.env.delete('X')).toThrow(/read-only/);
+    const wf = hydrate(structuredClone(dehydrate(original)), () => model());
+    const [c2, e2] = wf.jobs[0]!.steps;
+    expect(c2!.env).toBe(e2!.with);
+    expect(c2!.env).toBe(checkout!.env);
+    expect(e2!.env.get('B')?.value).toBe('1');
+  });
+
   it('hydrated, reads every value the model has: plain ones as they were, nodes and ranges from one full build', () => {
     const original = model();
     let builds = 0;

@@ -73,7 +73,7 @@ export function collectFindings(repo: RepoModel, env: AuditEnv, checks: readonly
     return { check, ctx, own, failed: false };
   });
   // A check that throws reports its error once and takes no further part. The hooks are called
-  // directly in the loops below (a closure per call was an allocation per step and check).
+  // directly by `call` below (a closure per call was an allocation per step and check).
   const fail = (entry: (typeof perCheck)[number], err: unknown): void => {
     entry.failed = true;
     entry.own.length = 0;
@@ -92,37 +92,28 @@ export function collectFindings(repo: RepoModel, env: AuditEnv, checks: readonly
   const stepHooks = having('step');
   const actionHooks = having('action');
   const fileHooks = having('file');
-  const steps = (list: readonly Step[], site: StepSite): void => {
-    for (const step of list) {
-      for (const e of stepHooks) {
-        if (e.failed) continue;
-        try {
-          e.check.step!(step, site, e.ctx);
-        } catch (err) {
-          fail(e, err);
-        }
+  // One loop for every hook kind: `subject` is what the hook is about, `site` the second
+  // argument of the two-subject hooks (job: its workflow; step: its site), `undefined` otherwise.
+  const call = (entries: typeof perCheck, hook: 'workflow' | 'job' | 'step' | 'action' | 'file', subject: unknown, site?: unknown): void => {
+    for (const e of entries) {
+      if (e.failed) continue;
+      const fn = e.check[hook] as (a: unknown, b: unknown, c?: CheckContext) => void;
+      try {
+        if (site === undefined) fn.call(e.check, subject, e.ctx);
+        else fn.call(e.check, subject, site, e.ctx);
+      } catch (err) {
+        fail(e, err);
       }
     }
   };
+  const steps = (list: readonly Step[], site: StepSite): void => {
+    for (const step of list) call(stepHooks, 'step', step, site);
+  };
   if (wfHooks.length || jobHooks.length || stepHooks.length) {
     for (const wf of repo.workflows) {
-      for (const e of wfHooks) {
-        if (e.failed) continue;
-        try {
-          e.check.workflow!(wf, e.ctx);
-        } catch (err) {
-          fail(e, err);
-        }
-      }
+      call(wfHooks, 'workflow', wf);
       for (const job of wf.jobs) {
-        for (const e of jobHooks) {
-          if (e.failed) continue;
-          try {
-            e.check.job!(job, wf, e.ctx);
-          } catch (err) {
-            fail(e, err);
-          }
-        }
+        call(jobHooks, 'job', job, wf);
         if (!stepHooks.length) continue;
         steps(job.steps, { file: wf.file, yaml: wf.yaml, steps: job.steps, stepsPath: ['jobs', job.id, 'steps'], workflow: wf, job });
       }
@@ -130,27 +121,11 @@ export function collectFindings(repo: RepoModel, env: AuditEnv, checks: readonly
   }
   if (actionHooks.length || stepHooks.length) {
     for (const action of repo.actions) {
-      for (const e of actionHooks) {
-        if (e.failed) continue;
-        try {
-          e.check.action!(action, e.ctx);
-        } catch (err) {
-          fail(e, err);
-        }
-      }
+      call(actionHooks, 'action', action);
       steps(action.steps, { file: action.file, yaml: action.yaml, steps: action.steps, stepsPath: ['runs', 'steps'], action });
     }
   }
-  for (const file of fileHooks.length ? repo.files : []) {
-    for (const e of fileHooks) {
-      if (e.failed) continue;
-      try {
-        e.check.file!(file, e.ctx);
-      } catch (err) {
-        fail(e, err);
-      }
-    }
-  }
+  for (const file of fileHooks.length ? repo.files : []) call(fileHooks, 'file', file);
   // One array grown in place (flatMap was a measurable share of the walk's own time).
   const findings: Finding[] = [];
   for (const e of perCheck) for (const f of e.own) findings.push(f);

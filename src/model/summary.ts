@@ -11,6 +11,7 @@
  * that reads a node gets exactly the node a model built in this thread would have.
  */
 import type { Workflow } from './workflow.js';
+import { isNoEntries, noEntries } from './no-entries.js';
 
 export interface WorkflowSummary {
   file: string;
@@ -177,23 +178,6 @@ function answer(names: Iterable<string>): void {
   }
 }
 
-/**
- * The one empty map every summary's empty maps become (most steps have no `env:` or `with:`):
- * an empty Map is 200 bytes, a sixth of a summary's heap. The model is never changed after it
- * is built; this map says so loudly if anything tries.
- */
-class NoEntries<K, V> extends Map<K, V> {
-  override set(): this {
-    throw new Error('a summarised workflow is read-only');
-  }
-  override delete(): boolean {
-    throw new Error('a summarised workflow is read-only');
-  }
-  override clear(): void {
-    throw new Error('a summarised workflow is read-only');
-  }
-}
-const NO_ENTRIES: Map<never, never> = new NoEntries();
 
 /** The set of names of one signature, shared by every summary that has it (a set per workflow was a tenth of a summary's heap). */
 const NAMES = new Map<string, ReadonlySet<string>>();
@@ -238,7 +222,7 @@ export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: (
   eachObject(summary.plain, (o, index) => {
     for (const k in o) {
       const v = o[k];
-      if (v instanceof Map && v.size === 0 && v !== NO_ENTRIES) o[k] = NO_ENTRIES;
+      if (v instanceof Map && v.size === 0 && !isNoEntries(v)) o[k] = noEntries();
     }
     const hole = wanted.get(index);
     if (hole === undefined) return;

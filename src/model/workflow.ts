@@ -8,6 +8,7 @@ import type { SourceRange } from '../types.js';
 import { findExpressions, referencedPaths, type ExpressionSpan } from './expressions.js';
 import { parseUses, type ParsedUses } from './uses.js';
 import { asString, describe, isMap, isScalar, isSeq, scalarText, YamlFile } from './yaml.js';
+import { noEntries } from './no-entries.js';
 
 export interface UsesRef extends ParsedUses {
   /** The value as written. */
@@ -393,22 +394,7 @@ function actionNameOf(u: UsesRef): string {
   return name;
 }
 
-/**
- * The one map of every empty `with:` and `env:` (most steps have neither): a map per step was a
- * tenth of what the model keeps, copied by each young-generation collection it survived. The
- * model is never changed once built; this map refuses to be.
- */
-class NoEntries extends Map<string, StringValue> {
-  override set(): this {
-    throw new TypeError('the workflow model is read-only');
-  }
-
-  override clear(): void {
-    throw new TypeError('the workflow model is read-only');
-  }
-}
-
-const NO_ENTRIES: Map<string, StringValue> = new NoEntries();
+const NO_ENTRIES: Map<string, StringValue> = noEntries();
 
 function stringMap(yaml: YamlFile, node: Node | null): Map<string, StringValue> {
   if (!isMap(node)) return NO_ENTRIES;
