@@ -17,14 +17,15 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { auditDirectory } from '../src/audit/audit.js';
 import { workersForMachine } from '../src/audit/parallel.js';
-import { main as cli } from '../src/cli/main.js';
-import { planFixes } from '../src/fix/engine.js';
 import { discover, ReadCache } from '../src/loader/discover.js';
-import { RepoSession } from '../src/engine/session.js';
 import { CHECKS } from '../src/registry.js';
 import { HOSTILE, hostileMix } from './hostile.js';
-import { tuiBench } from './tui.js';
 
+// The command line, the fix engine, sessions and the TUI load only in the modes that use them:
+// a child measuring an audit's peak memory would otherwise count Ink and React (35 MiB of RSS).
+const cli = async (...args: Parameters<typeof import('../src/cli/main.js').main>) => (await import('../src/cli/main.js')).main(...args);
+const planFixes = async (...args: Parameters<typeof import('../src/fix/engine.js').planFixes>) => (await import('../src/fix/engine.js')).planFixes(...args);
+const tuiBench = async (): Promise<void> => (await import('./tui.js')).tuiBench();
 const SELF = fileURLToPath(import.meta.url);
 const BIN = fileURLToPath(new URL('../../bin/pipewarden.js', import.meta.url));
 const DEMO = fileURLToPath(new URL('../../examples/demo-repo', import.meta.url));
@@ -324,6 +325,7 @@ async function reAudit(): Promise<void> {
   console.log('\n## Re-audit after changing one file of 1,000 workflows, one session (target < 100 ms; median of 5)');
   const dir = await generate(1_000);
   try {
+    const { RepoSession } = await import('../src/engine/session.js');
     const session = await RepoSession.open(dir, { checks: CHECKS, identity: { owner: 'acme', name: 'app' } });
     let t = performance.now();
     await session.audit();

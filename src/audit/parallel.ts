@@ -33,7 +33,7 @@ import { CHECKS } from '../registry.js';
 import type { AuditError, Finding, Fix, RepoIdentity } from '../types.js';
 import type { Check } from '../check.js';
 import type { AuditEnv } from '../analysis/env.js';
-import { BatchAuditor, decodeFinding, looksAtWholeRepo, type BatchContext, type BatchResult } from './batch.js';
+import { BatchAuditor, decodeFinding, looksAtWholeRepo, type BatchContext, type BatchResult, type LoneWorkflow } from './batch.js';
 import { collectFindings } from './runner.js';
 import { ResultCache, type CachedFile } from './result-cache.js';
 import type { ParseCache } from '../model/cache.js';
@@ -102,6 +102,17 @@ export interface ParallelRun {
   fixFor(finding: Finding): Fix | { refused: string } | undefined;
 }
 
+/** A batch's result as this thread keeps it: findings decoded, workflows hydrated. */
+interface Settled {
+  findings: Finding[];
+  /** The reason a finding has no fix, when its check refused one. */
+  refusals: Map<Finding, string>;
+  errors: AuditError[];
+  failed: string[];
+  lone: Map<string, { workflow: Workflow; credentials: CredentialMapEntry[] }>;
+  linked: string[];
+}
+
 export async function collectInParallel(
   discovered: DiscoveredRepo,
   checks: readonly Check[],
@@ -126,7 +137,23 @@ export async function collectInParallel(
     settings: setup.settings,
   };
   const workflowFiles = discovered.files.filter(isWorkflow);
-  let results: BatchResult[];
+  const byPath = new Map(workflowFiles.map((f) => [f.path, f]));
+  // One copy of each repeated string across the summaries and the findings from the workers.
+  const intern = new Map<string, string>();
+  // A late parse (a check reading what a summary left out) reports into whichever audit is
+  // current: a session's cache says which; a one-off audit's errors are its model's, made below.
+  const sink = cache ?? { sink: [] as AuditError[], epoch: 0 };
+  const hydrated = (file: RepoFile, summary: LoneWorkflow['summary']): Workflow =>
+    hydrate(
+      summary,
+      () => {
+        const parse = (): ReturnType<typeof parseYamlFile> => (parseCache ? parseCache.get(file.path, file.kind, file.text, () => parseYamlFile(file.path, file.text)) : parseYamlFile(file.path, file.text));
+        return buildWorkflow(new YamlFile(file.path, file.text, sink.sink, parse()));
+      },
+      () => sink.epoch,
+      intern,
+    );
+  let results: Settled[];
   const cachedWorkflows = new Map<string, CachedFile>();
   if (cache) {
     // One file per batch, so that each result is that file's alone and can be kept.
@@ -134,52 +161,53 @@ export async function collectInParallel(
     const keys = workflowFiles.map((f) => ResultCache.fileKey(contextKey, f));
     const found = keys.map((k) => cache.get(k));
     const misses = workflowFiles.filter((_, i) => !found[i]);
-    const fresh = await runBatches(batchContext, misses.map((f) => [f]), workers);
-    const byPath = new Map(misses.map((f, i) => [f.path, fresh[i]!]));
+    const fresh = await runBatches(batchContext, misses.map((f) => [f]), workers, (r) => r);
+    const fromBatch = new Map(misses.map((f, i) => [f.path, fresh[i]!]));
     results = workflowFiles.map((f, i) => {
-      const mine = byPath.get(f.path);
+      const mine = fromBatch.get(f.path);
       const entry = mine ? cache.set(keys[i]!, mine) : found[i]!;
       cachedWorkflows.set(f.path, entry);
-      return entry.result;
+      // A kept workflow is hydrated once, in the audit that first needs it, and kept with its result.
+      entry.workflow ??= entry.result.lone[f.path] ? hydrated(f, entry.result.lone[f.path]!.summary) : undefined;
+      return settle(entry.result, () => entry.workflow);
     });
     cache.endAudit();
-  } else results = await runBatches(batchContext, batchesOf(workflowFiles), workers);
+  } else {
+    // Each result is settled as it arrives, so that its encoded findings and summaries are garbage
+    // at once rather than all kept alongside their decoded forms until the last batch is in.
+    results = await runBatches(batchContext, batchesOf(workflowFiles), workers, (r) => settle(r, (path) => hydrated(byPath.get(path)!, r.lone[path]!.summary)));
+  }
+  function settle(r: BatchResult, workflowOf: (path: string) => Workflow | undefined): Settled {
+    const findings: Finding[] = [];
+    const refusals = new Map<Finding, string>();
+    r.findings.forEach((e, i) => {
+      const f = decodeFinding(e, CHECKS, intern);
+      findings.push(f);
+      if (r.refusals[i] !== null) refusals.set(f, r.refusals[i]!);
+    });
+    const lone = new Map<string, { workflow: Workflow; credentials: CredentialMapEntry[] }>();
+    for (const path of Object.keys(r.lone)) lone.set(path, { workflow: workflowOf(path)!, credentials: r.lone[path]!.credentials });
+    return { findings, refusals, errors: r.errors, failed: r.failed, lone, linked: r.linked };
+  }
 
   // Phase 2: context, actions and linked workflows, here.
   const linked = new Set(results.flatMap((r) => r.linked));
   const here = discovered.files.filter((f) => !isWorkflow(f) || linked.has(f.path));
   const base = buildRepoModel({ ...discovered, files: here }, setup.identity, parseCache);
   if (cache) cache.sink = base.errors;
+  else sink.sink = base.errors;
   const fileChecks = checks.filter((c) => !looksAtWholeRepo(c, setup.lookups));
   const near = collectFindings(base, setup.fileEnv, fileChecks, { fixes: 'eager' });
 
   // Phase 3: every workflow, in discovery order, then the whole-repository checks.
-  const lone = new Map(results.flatMap((r) => Object.entries(r.lone)));
+  const lone = new Map(results.flatMap((r) => [...r.lone]));
   const parsedHere = new Map(base.workflows.map((w) => [w.file, w]));
   const workflows: Workflow[] = [];
-  for (const file of discovered.files) {
-    if (!isWorkflow(file)) continue;
+  for (const file of workflowFiles) {
     const own = parsedHere.get(file.path);
     if (own) workflows.push(own);
-    const summary = lone.get(file.path)?.summary;
-    if (!summary) continue;
-    const kept = cachedWorkflows.get(file.path);
-    if (kept?.workflow) {
-      workflows.push(kept.workflow);
-      continue;
-    }
-    // A kept workflow outlives this audit: its late parse reports into whichever audit is current.
-    const sink = cache ?? { sink: base.errors, epoch: 0 };
-    const parse = (): ReturnType<typeof parseYamlFile> => (parseCache ? parseCache.get(file.path, file.kind, file.text, () => parseYamlFile(file.path, file.text)) : parseYamlFile(file.path, file.text));
-    const workflow = hydrate(
-      summary,
-      () => {
-        return buildWorkflow(new YamlFile(file.path, file.text, sink.sink, parse()));
-      },
-      () => sink.epoch,
-    );
-    if (kept) kept.workflow = workflow;
-    workflows.push(workflow);
+    const mine = lone.get(file.path);
+    if (mine) workflows.push(mine.workflow);
   }
   const model = withWorkflows(base, workflows, discovered.files);
   const { env, errors: envErrors } = await makeEnv(model);
@@ -190,13 +218,9 @@ export async function collectInParallel(
 
   const refusals = new Map<Finding, string>();
   const fromWorkers: Finding[] = [];
-  const intern = new Map<string, string>();
   for (const r of results) {
-    r.findings.forEach((e, i) => {
-      const f = decodeFinding(e, CHECKS, intern);
-      fromWorkers.push(f);
-      if (r.refusals[i] !== null) refusals.set(f, r.refusals[i]!);
-    });
+    for (const f of r.findings) fromWorkers.push(f);
+    for (const [f, why] of r.refusals) refusals.set(f, why);
   }
   const memo = new Memo();
   const secrets = workflows.flatMap((wf) => lone.get(wf.file)?.credentials ?? workflowCredentials(model, wf, memo));
@@ -239,12 +263,12 @@ function batchesOf(files: RepoFile[]): RepoFile[][] {
  * answer), and this thread audits batches itself in between, since it would only wait
  * otherwise. A batch a worker fails on, or leaves behind when it dies, is audited here.
  */
-async function runBatches(ctx: BatchContext, batches: RepoFile[][], workers: number): Promise<BatchResult[]> {
-  const results: BatchResult[] = new Array(batches.length);
+async function runBatches<T>(ctx: BatchContext, batches: RepoFile[][], workers: number, settle: (r: BatchResult) => T): Promise<T[]> {
+  const results: T[] = new Array(batches.length);
   let next = 0;
   const local = new BatchAuditor(ctx, CHECKS);
   const here = (i: number): void => {
-    results[i] = local.audit(batches[i]!);
+    results[i] = settle(local.audit(batches[i]!));
   };
   const drive = (worker: Worker): Promise<void> =>
     new Promise<void>((resolve) => {
@@ -260,7 +284,7 @@ async function runBatches(ctx: BatchContext, batches: RepoFile[][], workers: num
       worker.on('message', (reply: WorkerReply) => {
         held.delete(reply.id);
         if ('failure' in reply) here(reply.id);
-        else results[reply.id] = reply.result;
+        else results[reply.id] = settle(reply.result);
         give();
       });
       // A worker that dies (out of memory, a defect) leaves what it held to this thread.

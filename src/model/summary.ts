@@ -200,29 +200,24 @@ function namesOf(sig: string): ReadonlySet<string> {
 /** How many summaries built their full model (test/summary-fields.test.ts watches it). */
 export const summaryStats = { hydrated: 0 };
 
-export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: () => number = () => 0): Workflow {
-  let built: Workflow | undefined;
-  let builtIn = -1;
-  let pairs = new WeakMap<object, Record<string, unknown>>();
-  const hydration: Hydration = {
-    fullOf(o) {
-      if (!built || builtIn !== epoch()) {
-        built = full();
-        builtIn = epoch();
-        summaryStats.hydrated++;
-        pairs = new WeakMap();
-        pairUp(summary.plain, built, pairs);
-      }
-      return pairs.get(o) ?? {};
-    },
-  };
+/**
+ * @param intern one string for each repeated value across the summaries of one audit (a thread's
+ * message arrives as copies: every `actions/checkout`, `v4` and `ubuntu-latest` its own).
+ */
+export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: () => number = () => 0, intern?: Map<string, string>): Workflow {
+  const hydration = hydrationOf(summary.plain, full, epoch);
   const kinds = summary.keys.map((sig): Hole => ({ hydration, names: namesOf(sig) }));
   const wanted = new Map<number, Hole>();
   for (let i = 0; i < summary.holes.length; i += 2) wanted.set(summary.holes[i]!, kinds[summary.holes[i + 1]!]!);
   eachObject(summary.plain, (o, index) => {
     for (const k in o) {
       const v = o[k];
-      if (v instanceof Map && v.size === 0 && !isNoEntries(v)) o[k] = noEntries();
+      if (typeof v === 'string') {
+        if (intern === undefined) continue;
+        const kept = intern.get(v);
+        if (kept === undefined) intern.set(v, v);
+        else o[k] = kept;
+      } else if (v instanceof Map && v.size === 0 && !isNoEntries(v)) o[k] = noEntries();
     }
     const hole = wanted.get(index);
     if (hole === undefined) return;
@@ -230,4 +225,27 @@ export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: (
     HYDRATION.set(o, hole);
   });
   return summary.plain as Workflow;
+}
+
+/**
+ * The full model's look-up, in a function of its own so that its closure keeps only the plain
+ * tree: the summary's holes and keys and hydrate's index of them (a tenth of a summary's heap)
+ * are garbage once hydrate returns.
+ */
+function hydrationOf(plain: unknown, full: () => Workflow, epoch: () => number): Hydration {
+  let built: Workflow | undefined;
+  let builtIn = -1;
+  let pairs = new WeakMap<object, Record<string, unknown>>();
+  return {
+    fullOf(o) {
+      if (!built || builtIn !== epoch()) {
+        built = full();
+        builtIn = epoch();
+        summaryStats.hydrated++;
+        pairs = new WeakMap();
+        pairUp(plain, built, pairs);
+      }
+      return pairs.get(o) ?? {};
+    },
+  };
 }
