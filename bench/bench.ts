@@ -150,7 +150,7 @@ async function child(mode: string, dir: string, format?: string): Promise<void> 
   else if (mode === 'format') findings = await runCli(dir, format!);
   else if (mode === 'fix') findings = (await planFixes(await discover(dir), { include: 'all', checks: CHECKS, identity: { owner: 'acme', name: 'app' } })).outcomes.length;
   else {
-    // `audit`: as the command runs it by default (one thread); `threads`: with a worker per core beyond the first (--threads).
+    // `audit`: as the command runs it by default (one thread); `threads`: a worker per core auditing, this thread keeping results (--threads).
     const audit = await auditDirectory(dir, { checks: CHECKS, identity: { owner: 'acme', name: 'app' }, ...(mode === 'threads' ? { parallel: { workers: workersForMachine(), minWorkflows: 0 } } : {}) });
     findings = audit.report.findings.length;
     workers = audit.workers;
@@ -362,6 +362,8 @@ async function main(): Promise<void> {
   if (args[0] === '--tui') return tuiBench();
   if (args[0] === '--reaudit') return reAudit();
   if (args[0] === '--actionlint') return besideActionlint();
+  // Only the scale figures (1,000 and 10,000 workflows against the parse floor): node dist/bench/bench.js --scale
+  if (args[0] === '--scale') return scale([1_000, 10_000]);
   // Only the start-up figures (a fresh process each): node dist/bench/bench.js --startup
   if (args[0] === '--startup') return startUp();
   if (args[0] === '--generate') return void console.log(await generate(Number(args[1] ?? 1000)));

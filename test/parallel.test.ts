@@ -118,6 +118,18 @@ describe('parallel audit', () => {
     await expectSameBothWays(dir, { identity: { owner: 'acme', name: 'app' } });
   });
 
+  it('a worker that runs out of memory leaves its batches to the main thread, and the report is the same', async () => {
+    const dir = await writeRepo('starved', CONNECTED);
+    const one = await report(dir, { identity: { owner: 'acme', name: 'app' } }, false);
+    // 1 MB of old generation: the worker dies (ERR_WORKER_OUT_OF_MEMORY) before it finishes a batch.
+    const audit = await auditDirectory(dir, { checks: CHECKS, now: new Date('2026-12-01T00:00:00Z'), identity: { owner: 'acme', name: 'app' }, parallel: { workers: 1, minWorkflows: 0, workerHeapMb: 1 } });
+    expect(audit.lostWorkers).toBe(1);
+    const r = audit.report;
+    expect({ findings: JSON.stringify(r.findings), fixes: r.findings.map((f) => JSON.stringify(audit.fixFor(f) ?? null)), errors: r.errors.map((e) => JSON.stringify(e)).sort(), secrets: JSON.stringify(r.secrets), workflows: r.workflows, actions: r.actions }).toEqual(one);
+    // With room, the same worker lives.
+    expect((await auditDirectory(dir, { checks: CHECKS, identity: { owner: 'acme', name: 'app' }, parallel: { workers: 1, minWorkflows: 0 } })).lostWorkers).toBe(0);
+  });
+
   it('gives the same report on the fixture repositories', async () => {
     const fixtures = path.join(ROOT, 'test/fixtures');
     const dirs = [path.join(fixtures, 'gappy-repo'), path.join(fixtures, 'clean-repo'), path.join(fixtures, 'tui-repo')];

@@ -60,8 +60,10 @@ export interface Audit {
   env: AuditEnv;
   /** The fix of one of this audit's findings (built on request when the audit ran with lazy fixes). */
   fixFor(finding: Finding): Fix | { refused: string } | undefined;
-  /** Worker threads the audit used besides this one (0: it ran on this thread alone). */
+  /** Worker threads that audited the workflow files (0: it ran on this thread alone). */
   workers: number;
+  /** Of those, the ones that died (out of memory, a defect): the main thread audited what they held. */
+  lostWorkers: number;
 }
 
 export async function auditDirectory(dir: string, opts: AuditOptions): Promise<Audit> {
@@ -97,11 +99,12 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
   let errors: AuditError[];
   let fixFor: Audit['fixFor'];
   let secrets: CredentialMapEntry[];
+  let lostWorkers = 0;
   opts.onProgress?.({ phase: 'checks', done: 0, total: checks.length });
   if (workers > 0 || resultCache) {
     const setup = { ...(opts.identity ? { identity: opts.identity } : {}), now, settings, lookups: !!(opts.resolver || opts.remote), fileEnv: defaultEnv({ now, settings, ...(opts.config ? { config: opts.config } : {}) }) };
-    const run = await collectInParallel(discovered, checks, workers, setup, makeEnv, resultCache, opts.parseCache);
-    ({ model, env, fixFor, secrets } = run);
+    const run = await collectInParallel(discovered, checks, workers, setup, makeEnv, resultCache, opts.parseCache, opts.parallel ? opts.parallel.workerHeapMb : undefined);
+    ({ model, env, fixFor, secrets, lostWorkers } = run);
     const failed = new Set(run.failed);
     collected = failed.size ? run.findings.filter((f) => !failed.has(f.check)) : run.findings;
     errors = [...run.modelErrors, ...run.envErrors, ...run.checkErrors];
@@ -135,6 +138,7 @@ export async function auditDiscovered(discovered: DiscoveredRepo, opts: AuditOpt
     env,
     fixFor,
     workers,
+    lostWorkers,
     report: {
       target: opts.label ?? discovered.root,
       ...(opts.identity ? { identity: opts.identity } : {}),

@@ -40,10 +40,12 @@ import type { ParseCache } from '../model/cache.js';
 import type { WorkerReply } from './worker.js';
 
 export interface ParallelOptions {
-  /** Worker threads besides this one; by default one per core beyond the first, for large repositories only. */
+  /** Worker threads to audit the workflow files; by default one per core, for large repositories only. */
   workers?: number;
   /** Fewer workflows than this are audited on one thread (default: 0 when `workers` is given, else AUTO_WORKFLOWS). */
   minWorkflows?: number;
+  /** Each worker's old-generation heap in MB (default WORKER_HEAP_MB); a worker that needs more dies and this thread audits its batches. */
+  workerHeapMb?: number;
 }
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -53,10 +55,19 @@ const AUTO_WORKFLOWS = 5_000;
 const BATCH_BYTES = 96 * 1024;
 const BATCH_FILES = 48;
 /**
- * Parsing allocates many short-lived objects; a larger young generation than V8's default lets
- * most of them die without being copied (measured: a third less time in the collector).
+ * Each worker's young generation. Parsing allocates many short-lived objects; 16 MB lets most of
+ * a batch's die young, and each worker's peak stays small (10,000 workflows, two workers: 48 MB
+ * gave 435-455 MiB peak, 16 MB 393-413 MiB, in the same time within the machine's noise).
  */
-const YOUNG_GENERATION_MB = 48;
+const YOUNG_GENERATION_MB = 16;
+/**
+ * Each worker's old generation. A worker keeps little from batch to batch (the context's parses),
+ * so without a cap its collector let garbage pile up to a heap many times that: 10,000
+ * workflows, two workers, 393-413 MiB peak uncapped, 348-360 MiB at 128 MB, in the same time;
+ * no worker came near it (none died at 32 MB). One that would need more (a batch holding a huge
+ * file) dies with ERR_WORKER_OUT_OF_MEMORY, and this thread audits what it held.
+ */
+const WORKER_HEAP_MB = 128;
 
 /** Whether the audit can be split per file: workers know checks by id from the registry, so a caller's own check objects cannot be. */
 export function canSplit(checks: readonly Check[]): boolean {
@@ -67,9 +78,9 @@ export function canSplit(checks: readonly Check[]): boolean {
  * How many workers an audit of these files should use; 0 for the single-threaded audit.
  *
  * Unless asked (`--threads`, `parallel.workers`), workers start only for repositories of
- * AUTO_WORKFLOWS workflows or more. Measured on 2 cores: 10,000 workflows audit in 13.0 s and
- * 716 MiB with a worker against 15.0 s and 968 MiB without; 1,000 in 2.6-3.0 s against
- * 2.2-2.3 s. A single-threaded audit already keeps 1.5 cores busy (V8 compiles and collects on
+ * AUTO_WORKFLOWS workflows or more. Measured on 2 cores (an earlier build, with this thread
+ * auditing beside one worker): 10,000 workflows audit in 13.0 s and 716 MiB with a worker against
+ * 15.0 s and 968 MiB without; 1,000 in 2.6-3.0 s against 2.2-2.3 s. A single-threaded audit already keeps 1.5 cores busy (V8 compiles and collects on
  * helper threads), and a worker's isolate compiles the same code again and its results must
  * cross threads, so workers pay off only once the per-file work dwarfs that.
  */
@@ -82,9 +93,9 @@ export function parallelWorkers(discovered: DiscoveredRepo, checks: readonly Che
   return workflows >= (opts?.minWorkflows ?? AUTO_WORKFLOWS) && os.availableParallelism() >= 2 ? workersForMachine() : 0;
 }
 
-/** Worker threads to ask for on this machine: one per core beyond the first (this thread audits too). */
+/** Worker threads to ask for on this machine: one per core (this thread only keeps their results; see runBatches). */
 export function workersForMachine(): number {
-  return Math.max(1, os.availableParallelism() - 1);
+  return Math.max(1, os.availableParallelism());
 }
 
 export interface ParallelRun {
@@ -100,6 +111,8 @@ export interface ParallelRun {
   failed: string[];
   secrets: CredentialMapEntry[];
   fixFor(finding: Finding): Fix | { refused: string } | undefined;
+  /** Workers that died (out of memory, a defect); this thread audited what they held. */
+  lostWorkers: number;
 }
 
 /** A batch's result as this thread keeps it: findings decoded, workflows hydrated. */
@@ -123,6 +136,8 @@ export async function collectInParallel(
   cache?: ResultCache,
   /** Parses of the files this thread audits (context, actions, linked workflows) kept across a session's audits. */
   parseCache?: ParseCache,
+  /** Each worker's old-generation heap (ParallelOptions.workerHeapMb). */
+  heapMb?: number,
 ): Promise<ParallelRun> {
   const isWorkflow = (f: RepoFile): boolean => f.kind === 'workflow';
   const context = discovered.files.filter((f) => f.kind !== 'workflow' && f.kind !== 'action');
@@ -154,6 +169,7 @@ export async function collectInParallel(
       intern,
     );
   let results: Settled[];
+  let lostWorkers = 0;
   const cachedWorkflows = new Map<string, CachedFile>();
   if (cache) {
     // One file per batch, so that each result is that file's alone and can be kept.
@@ -161,7 +177,8 @@ export async function collectInParallel(
     const keys = workflowFiles.map((f) => ResultCache.fileKey(contextKey, f));
     const found = keys.map((k) => cache.get(k));
     const misses = workflowFiles.filter((_, i) => !found[i]);
-    const fresh = await runBatches(batchContext, misses.map((f) => [f]), workers, (r) => r);
+    const { results: fresh, lost } = await runBatches(batchContext, misses.map((f) => [f]), workers, (r) => r, heapMb);
+    lostWorkers = lost;
     const fromBatch = new Map(misses.map((f, i) => [f.path, fresh[i]!]));
     results = workflowFiles.map((f, i) => {
       const mine = fromBatch.get(f.path);
@@ -175,7 +192,9 @@ export async function collectInParallel(
   } else {
     // Each result is settled as it arrives, so that its encoded findings and summaries are garbage
     // at once rather than all kept alongside their decoded forms until the last batch is in.
-    results = await runBatches(batchContext, batchesOf(workflowFiles), workers, (r) => settle(r, (path) => hydrated(byPath.get(path)!, r.lone[path]!.summary)));
+    const run = await runBatches(batchContext, batchesOf(workflowFiles), workers, (r) => settle(r, (path) => hydrated(byPath.get(path)!, r.lone[path]!.summary)), heapMb);
+    results = run.results;
+    lostWorkers = run.lost;
   }
   function settle(r: BatchResult, workflowOf: (path: string) => Workflow | undefined): Settled {
     const findings: Finding[] = [];
@@ -233,6 +252,7 @@ export async function collectInParallel(
     checkErrors: dedupe([...results.flatMap((r) => r.errors.filter((e) => e.check)), ...near.errors, ...whole.errors]).filter((e, i, all) => all.findIndex((o) => o.check === e.check) === i),
     failed: [...new Set([...results.flatMap((r) => r.failed), ...near.failed, ...whole.failed])],
     secrets,
+    lostWorkers,
     fixFor(finding) {
       const refused = refusals.get(finding);
       if (refused !== undefined) return { refused };
@@ -259,16 +279,20 @@ function batchesOf(files: RepoFile[]): RepoFile[][] {
 }
 
 /**
- * Hands out the batches: each worker keeps two in hand (so it never waits for this thread to
- * answer), and this thread audits batches itself in between, since it would only wait
- * otherwise. A batch a worker fails on, or leaves behind when it dies, is audited here.
+ * Hands out the batches: each worker keeps two in hand, so it never waits for this thread to
+ * answer. This thread audits none itself while workers run: it keeps every result, and a thread
+ * that holds much and allocates fast is one whose collector lets the heap grow most (measured
+ * on 10,000 workflows, 2 cores: this thread and one worker auditing, 430-449 MiB peak; two
+ * workers and this thread only keeping their results, 393-413 MiB, in the same time). A batch a
+ * worker fails on, or leaves behind when it dies, is audited here.
  */
-async function runBatches<T>(ctx: BatchContext, batches: RepoFile[][], workers: number, settle: (r: BatchResult) => T): Promise<T[]> {
+async function runBatches<T>(ctx: BatchContext, batches: RepoFile[][], workers: number, settle: (r: BatchResult) => T, heapMb = WORKER_HEAP_MB): Promise<{ results: T[]; lost: number }> {
   const results: T[] = new Array(batches.length);
+  let lost = 0;
   let next = 0;
-  const local = new BatchAuditor(ctx, CHECKS);
+  let local: BatchAuditor | undefined;
   const here = (i: number): void => {
-    results[i] = settle(local.audit(batches[i]!));
+    results[i] = settle((local ??= new BatchAuditor(ctx, CHECKS)).audit(batches[i]!));
   };
   const drive = (worker: Worker): Promise<void> =>
     new Promise<void>((resolve) => {
@@ -289,26 +313,21 @@ async function runBatches<T>(ctx: BatchContext, batches: RepoFile[][], workers: 
       });
       // A worker that dies (out of memory, a defect) leaves what it held to this thread.
       worker.on('error', () => {
+        lost++;
         for (const i of held) here(i);
         held.clear();
         resolve();
       });
       give();
     });
-  const pool = Array.from({ length: workers }, () => new Worker(WORKER, { workerData: ctx, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
+  const pool = Array.from({ length: workers }, () => new Worker(WORKER, { workerData: ctx, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb } }));
   try {
-    const done = Promise.all(pool.map(drive));
-    // This thread takes batches too, yielding between them so the workers' results come in.
-    while (next < batches.length) {
-      here(next++);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    await done;
+    await Promise.all(pool.map(drive));
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
   for (let i = 0; i < batches.length; i++) if (!results[i]) here(i);
-  return results;
+  return { results, lost };
 }
 
 /** Discovery's errors first, then each file's in discovery order, as the single-threaded model lists them. */

@@ -31,7 +31,7 @@ export interface CliConfig {
   keepClone?: string;
   /** --clone-timeout SECONDS. */
   cloneTimeout?: number;
-  /** --threads N: worker threads besides the main one (0: one thread). */
+  /** --threads N: worker threads that audit the workflows while the main one keeps their results (0: the main thread audits alone). */
   threads?: number;
   offline: boolean;
   go: boolean;
