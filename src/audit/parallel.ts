@@ -35,7 +35,7 @@ import type { Check } from '../check.js';
 import type { AuditEnv } from '../analysis/env.js';
 import { BatchAuditor, decodeFinding, looksAtWholeRepo, type BatchContext, type BatchResult, type LoneWorkflow } from './batch.js';
 import { collectFindings } from './runner.js';
-import { ResultCache, type CachedFile } from './result-cache.js';
+import { ResultCache } from './result-cache.js';
 import type { ParseCache } from '../model/cache.js';
 import type { WorkerReply } from './worker.js';
 
@@ -80,9 +80,10 @@ export function canSplit(checks: readonly Check[]): boolean {
  * Unless asked (`--threads`, `parallel.workers`), workers start only for repositories of
  * AUTO_WORKFLOWS workflows or more. Measured on 2 cores (an earlier build, with this thread
  * auditing beside one worker): 10,000 workflows audit in 13.0 s and 716 MiB with a worker against
- * 15.0 s and 968 MiB without; 1,000 in 2.6-3.0 s against 2.2-2.3 s. A single-threaded audit already keeps 1.5 cores busy (V8 compiles and collects on
- * helper threads), and a worker's isolate compiles the same code again and its results must
- * cross threads, so workers pay off only once the per-file work dwarfs that.
+ * 15.0 s and 968 MiB without; 1,000 in 2.6-3.0 s against 2.2-2.3 s. A single-threaded audit
+ * already keeps 1.5 cores busy (V8 compiles and collects on helper threads), and a worker's
+ * isolate compiles the same code again and its results must cross threads, so workers pay off
+ * only once the per-file work dwarfs that.
  */
 export function parallelWorkers(discovered: DiscoveredRepo, checks: readonly Check[], lazyFixes: boolean, opts: ParallelOptions | false | undefined): number {
   if (opts === false || lazyFixes || !canSplit(checks)) return 0;
@@ -170,7 +171,6 @@ export async function collectInParallel(
     );
   let results: Settled[];
   let lostWorkers = 0;
-  const cachedWorkflows = new Map<string, CachedFile>();
   if (cache) {
     // One file per batch, so that each result is that file's alone and can be kept.
     const contextKey = ResultCache.contextKey(batchContext);
@@ -183,7 +183,6 @@ export async function collectInParallel(
     results = workflowFiles.map((f, i) => {
       const mine = fromBatch.get(f.path);
       const entry = mine ? cache.set(keys[i]!, mine) : found[i]!;
-      cachedWorkflows.set(f.path, entry);
       // A kept workflow is hydrated once, in the audit that first needs it, and kept with its result.
       entry.workflow ??= entry.result.lone[f.path] ? hydrated(f, entry.result.lone[f.path]!.summary) : undefined;
       return settle(entry.result, () => entry.workflow);
