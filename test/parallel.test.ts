@@ -118,16 +118,37 @@ describe('parallel audit', () => {
     await expectSameBothWays(dir, { identity: { owner: 'acme', name: 'app' } });
   });
 
-  it('a worker that runs out of memory leaves its batches to the main thread, and the report is the same', async () => {
-    const dir = await writeRepo('starved', CONNECTED);
-    const one = await report(dir, { identity: { owner: 'acme', name: 'app' } }, false);
-    // 1 MB of old generation: the worker dies (ERR_WORKER_OUT_OF_MEMORY) before it finishes a batch.
-    const audit = await auditDirectory(dir, { checks: CHECKS, now: new Date('2026-12-01T00:00:00Z'), identity: { owner: 'acme', name: 'app' }, parallel: { workers: 1, minWorkflows: 0, workerHeapMb: 1 } });
-    expect(audit.lostWorkers).toBe(1);
+  const withoutWorkerHeap = async (dir: string, heapMb?: number): Promise<{ lost: number; report: unknown }> => {
+    const audit = await auditDirectory(dir, { checks: CHECKS, now: new Date('2026-12-01T00:00:00Z'), identity: { owner: 'acme', name: 'app' }, parallel: { workers: 1, minWorkflows: 0, ...(heapMb ? { workerHeapMb: heapMb } : {}) } });
     const r = audit.report;
-    expect({ findings: JSON.stringify(r.findings), fixes: r.findings.map((f) => JSON.stringify(audit.fixFor(f) ?? null)), errors: r.errors.map((e) => JSON.stringify(e)).sort(), secrets: JSON.stringify(r.secrets), workflows: r.workflows, actions: r.actions }).toEqual(one);
+    return { lost: audit.lostWorkers, report: { findings: JSON.stringify(r.findings), fixes: r.findings.map((f) => JSON.stringify(audit.fixFor(f) ?? null)), errors: r.errors.map((e) => JSON.stringify(e)).sort(), secrets: JSON.stringify(r.secrets), workflows: r.workflows, actions: r.actions } };
+  };
+
+  it('a worker that runs out of memory leaves its batches to the main thread, is replaced once, and the report is the same', async () => {
+    // 1 MB of old generation: a worker dies (ERR_WORKER_OUT_OF_MEMORY) before it finishes a batch.
+    const connected = await writeRepo('starved', CONNECTED);
+    const one = await report(connected, { identity: { owner: 'acme', name: 'app' } }, false);
+    // One batch: the worker dies holding it, and nothing is left to start a replacement for.
+    expect(await withoutWorkerHeap(connected, 1)).toEqual({ lost: 1, report: one });
+    // Three batches: the worker and its one replacement die; the main thread audits the rest.
+    const files: Array<[string, string]> = [];
+    for (let i = 0; i < 130; i++) files.push(WF(`wf-${i}`, `on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: echo "\${{ github.event.pull_request.title }}"\n`));
+    const many = await writeRepo('starved-many', files);
+    expect(await withoutWorkerHeap(many, 1)).toEqual({ lost: 2, report: await report(many, { identity: { owner: 'acme', name: 'app' } }, false) });
     // With room, the same worker lives.
-    expect((await auditDirectory(dir, { checks: CHECKS, identity: { owner: 'acme', name: 'app' }, parallel: { workers: 1, minWorkflows: 0 } })).lostWorkers).toBe(0);
+    expect((await withoutWorkerHeap(connected)).lost).toBe(0);
+  });
+
+  it('audits a file too large for a worker on the main thread, and the report is the same', async () => {
+    // 6,000 jobs (about 600 KiB), each expanding an issue title into run: — past MAIN_THREAD_BYTES.
+    let big = 'on: [issues]\njobs:\n';
+    for (let i = 0; i < 6000; i++) big += `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ github.event.issue.title }}"\n`;
+    expect(big.length).toBeGreaterThan(256 * 1024);
+    const dir = await writeRepo('large', [...CONNECTED, WF('large', big)]);
+    // A worker with a 48 MB heap dies of this file (measured: it does when MAIN_THREAD_BYTES is
+    // set out of reach) and lives through the rest (down to 24 MB); so it never receives the file.
+    const spread = await withoutWorkerHeap(dir, 48);
+    expect(spread).toEqual({ lost: 0, report: await report(dir, { identity: { owner: 'acme', name: 'app' } }, false) });
   });
 
   it('gives the same report on the fixture repositories', async () => {

@@ -68,6 +68,13 @@ const YOUNG_GENERATION_MB = 16;
  * file) dies with ERR_WORKER_OUT_OF_MEMORY, and this thread audits what it held.
  */
 const WORKER_HEAP_MB = 128;
+/**
+ * Files at least this large are audited on the main thread, not sent to a worker: a worker's
+ * capped heap does not hold the model of a large file of hostile shape (thousands of jobs,
+ * anchors, expressions: a 512 KiB one needed more than 256 MB), and a worker that died of it
+ * would have spent the time for nothing. Realistic workflows are a few KiB.
+ */
+const MAIN_THREAD_BYTES = 256 * 1024;
 
 /** Whether the audit can be split per file: workers know checks by id from the registry, so a caller's own check objects cannot be. */
 export function canSplit(checks: readonly Check[]): boolean {
@@ -265,6 +272,11 @@ function batchesOf(files: RepoFile[]): RepoFile[][] {
   let current: RepoFile[] = [];
   let bytes = 0;
   for (const f of files) {
+    // A large file is a batch of its own, which the main thread audits (runBatches).
+    if (f.text.length >= MAIN_THREAD_BYTES) {
+      out.push([f]);
+      continue;
+    }
     current.push(f);
     bytes += f.text.length;
     if (bytes >= BATCH_BYTES || current.length >= BATCH_FILES) {
@@ -279,26 +291,38 @@ function batchesOf(files: RepoFile[]): RepoFile[][] {
 
 /**
  * Hands out the batches: each worker keeps two in hand, so it never waits for this thread to
- * answer. This thread audits none itself while workers run: it keeps every result, and a thread
- * that holds much and allocates fast is one whose collector lets the heap grow most (measured
- * on 10,000 workflows, 2 cores: this thread and one worker auditing, 430-449 MiB peak; two
- * workers and this thread only keeping their results, 393-413 MiB, in the same time). A batch a
- * worker fails on, or leaves behind when it dies, is audited here.
+ * answer. This thread audits only large files (MAIN_THREAD_BYTES) while workers run: it keeps
+ * every result, and a thread that holds much and allocates fast is one whose collector lets the
+ * heap grow most (measured on 10,000 workflows, 2 cores: this thread and one worker auditing,
+ * 430-449 MiB peak; two workers and this thread only keeping their results, 393-413 MiB, in the
+ * same time). A batch a worker fails on, or leaves behind when it dies, is audited here.
  */
 async function runBatches<T>(ctx: BatchContext, batches: RepoFile[][], workers: number, settle: (r: BatchResult) => T, heapMb = WORKER_HEAP_MB): Promise<{ results: T[]; lost: number }> {
   const results: T[] = new Array(batches.length);
   let lost = 0;
-  let next = 0;
   let local: BatchAuditor | undefined;
   const here = (i: number): void => {
     results[i] = settle((local ??= new BatchAuditor(ctx, CHECKS)).audit(batches[i]!));
   };
+  // A file too large for a worker's capped heap is this thread's from the start (see MAIN_THREAD_BYTES).
+  const big = (i: number): boolean => workers > 0 && batches[i]!.length === 1 && batches[i]![0]!.text.length >= MAIN_THREAD_BYTES;
+  const queue = batches.map((_, i) => i).filter((i) => !big(i));
+  let next = 0;
+  const pool: Worker[] = [];
+  const spawn = (): Worker => {
+    const worker = new Worker(WORKER, { workerData: ctx, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb } });
+    pool.push(worker);
+    return worker;
+  };
+  // A worker that dies is replaced, as many times in all as there are workers: a defect that
+  // kills every worker leaves the rest to this thread rather than starting workers forever.
+  let replacements = workers;
   const drive = (worker: Worker): Promise<void> =>
     new Promise<void>((resolve) => {
       const held = new Set<number>();
       const give = (): void => {
-        while (held.size < 2 && next < batches.length) {
-          const i = next++;
+        while (held.size < 2 && next < queue.length) {
+          const i = queue[next++]!;
           held.add(i);
           worker.postMessage({ id: i, files: batches[i] });
         }
@@ -315,13 +339,19 @@ async function runBatches<T>(ctx: BatchContext, batches: RepoFile[][], workers: 
         lost++;
         for (const i of held) here(i);
         held.clear();
-        resolve();
+        resolve(next < queue.length && replacements-- > 0 ? drive(spawn()) : undefined);
       });
       give();
     });
-  const pool = Array.from({ length: workers }, () => new Worker(WORKER, { workerData: ctx, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb } }));
   try {
-    await Promise.all(pool.map(drive));
+    const done = Promise.all(Array.from({ length: workers }, () => drive(spawn())));
+    for (let i = 0; i < batches.length; i++) {
+      if (!big(i)) continue;
+      here(i);
+      // Between large files, the workers' results come in (each worker holds two batches).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await done;
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
