@@ -178,7 +178,6 @@ function answer(names: Iterable<string>): void {
   }
 }
 
-
 /** The set of names of one signature, shared by every summary that has it (a set per workflow was a tenth of a summary's heap). */
 const NAMES = new Map<string, ReadonlySet<string>>();
 function namesOf(sig: string): ReadonlySet<string> {
@@ -190,17 +189,16 @@ function namesOf(sig: string): ReadonlySet<string> {
   return names;
 }
 
+/** How many summaries built their full model (test/parallel.test.ts watches it). */
+export const summaryStats = { hydrated: 0 };
+
 /**
  * The summary as a Workflow again: each object that lacks YAML or ranges answers for them from
  * the complete model of the same text, which `full()` builds on the first such read, and again
  * on the first read after `epoch()` changes: a workflow kept across a session's audits
  * (audit/result-cache.ts) gets a fresh YAML wrapper, with its own alias budget, in each audit
  * that reads it.
- */
-/** How many summaries built their full model (test/summary-fields.test.ts watches it). */
-export const summaryStats = { hydrated: 0 };
-
-/**
+ *
  * @param intern one string for each repeated value across the summaries of one audit (a thread's
  * message arrives as copies: every `actions/checkout`, `v4` and `ubuntu-latest` its own).
  */
