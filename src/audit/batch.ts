@@ -22,6 +22,7 @@ import type { RepoFile } from '../loader/discover.js';
 import { ParseCache } from '../model/cache.js';
 import { buildRepoModel, withWorkflows } from '../model/repo.js';
 import { dehydrate, type SummaryFields, type WorkflowSummary } from '../model/summary.js';
+import { interned } from '../model/intern.js';
 import type { UsesRef, Workflow } from '../model/workflow.js';
 import type { AuditError, Finding, Fix, RepoIdentity } from '../types.js';
 import type { Check } from '../check.js';
@@ -132,12 +133,7 @@ function encodeFinding(f: Finding, checks: readonly Check[], index: ReadonlyMap<
  */
 export function decodeFinding(e: EncodedFinding, checks: readonly Check[], intern: Map<string, string> = new Map()): Finding {
   const meta = checks[e[0]]!.meta;
-  const one = (s: string): string => {
-    const kept = intern.get(s);
-    if (kept !== undefined) return kept;
-    intern.set(s, s);
-    return s;
-  };
+  const one = (s: string): string => interned(intern, s);
   const f: Finding = {
     check: meta.id,
     messageId: one(e[1]),

@@ -11,6 +11,7 @@
  * that reads a node gets exactly the node a model built in this thread would have.
  */
 import type { Workflow } from './workflow.js';
+import { interned } from './intern.js';
 import { isNoEntries, noEntries } from './no-entries.js';
 
 export interface WorkflowSummary {
@@ -211,10 +212,7 @@ export function hydrate(summary: WorkflowSummary, full: () => Workflow, epoch: (
     for (const k in o) {
       const v = o[k];
       if (typeof v === 'string') {
-        if (intern === undefined) continue;
-        const kept = intern.get(v);
-        if (kept === undefined) intern.set(v, v);
-        else o[k] = kept;
+        if (intern !== undefined) o[k] = interned(intern, v);
       } else if (v instanceof Map && v.size === 0 && !isNoEntries(v)) o[k] = noEntries();
     }
     const hole = wanted.get(index);
