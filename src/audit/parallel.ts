@@ -334,12 +334,20 @@ async function runBatches<T>(ctx: BatchContext, batches: RepoFile[][], workers: 
         else results[reply.id] = settle(reply.result);
         give();
       });
-      // A worker that dies (out of memory, a defect) leaves what it held to this thread.
-      worker.on('error', () => {
+      // A worker that dies (out of memory, a defect) leaves what it held to this thread. It
+      // says so with 'error', or only with 'exit' if it stopped without one; either way once.
+      let gone = false;
+      const lose = (): void => {
+        if (gone) return;
+        gone = true;
         lost++;
         for (const i of held) here(i);
         held.clear();
         resolve(next < queue.length && replacements-- > 0 ? drive(spawn()) : undefined);
+      };
+      worker.on('error', lose);
+      worker.on('exit', () => {
+        if (held.size > 0 || next < queue.length) lose();
       });
       give();
     });
