@@ -64,8 +64,9 @@ const YOUNG_GENERATION_MB = 16;
  * Each worker's old generation. A worker keeps little from batch to batch (the context's parses),
  * so without a cap its collector let garbage pile up to a heap many times that: 10,000
  * workflows, two workers, 393-413 MiB peak uncapped, 348-360 MiB at 128 MB, in the same time;
- * no worker came near it (none died at 32 MB). One that would need more (a batch holding a huge
- * file) dies with ERR_WORKER_OUT_OF_MEMORY, and this thread audits what it held.
+ * no worker came near it (none died at 32 MB). Large files never reach a worker
+ * (MAIN_THREAD_BYTES); one that still needs more dies with ERR_WORKER_OUT_OF_MEMORY, and this
+ * thread audits what it held.
  */
 const WORKER_HEAP_MB = 128;
 /**
@@ -196,8 +197,8 @@ export async function collectInParallel(
     });
     cache.endAudit();
   } else {
-    // Each result is settled as it arrives, so that its encoded findings and summaries are garbage
-    // at once rather than all kept alongside their decoded forms until the last batch is in.
+    // Each result is settled as it arrives: its encoded findings are garbage at once, and its
+    // summaries become workflows in place, rather than all waiting for the last batch.
     const run = await runBatches(batchContext, batchesOf(workflowFiles), workers, (r) => settle(r, (path) => hydrated(byPath.get(path)!, r.lone[path]!.summary)), heapMb);
     results = run.results;
     lostWorkers = run.lost;
