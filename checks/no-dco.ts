@@ -1,6 +1,6 @@
 import type { Check } from '../src/check.js';
 import { actionName } from '../src/analysis/facts.js';
-import { fileStart, runsTool } from '../src/analysis/repo-facts.js';
+import { fileStart, ofWorkflow, runsTool } from '../src/analysis/repo-facts.js';
 
 export const noDco: Check = {
   meta: {
@@ -22,7 +22,7 @@ export const noDco: Check = {
     if (repo.filesOfKind('maintainers-little-helper').some((f) => /Signed-off-by/i.test(f.text))) return;
     const checked =
       runsTool(repo, undefined, /Signed-off-by|\bdco\b/i) ||
-      repo.workflows.some((wf) => wf.jobs.some((j) => j.steps.some((s) => /dco/i.test(actionName(s) ?? ''))));
+      repo.workflows.some((wf) => ofWorkflow(wf, 'no-dco/action', () => wf.jobs.some((j) => j.steps.some((s) => /dco/i.test(actionName(s) ?? '')))));
     if (checked) return;
     report({
       file: '.github/dco.yml',

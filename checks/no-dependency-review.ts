@@ -1,7 +1,7 @@
 import type { Check } from '../src/check.js';
 import { actionName } from '../src/analysis/facts.js';
 import { dependencyReviewWorkflow } from '../src/edits/new-workflows.js';
-import { callsSharedWorkflow, fileStart } from '../src/analysis/repo-facts.js';
+import { callsSharedWorkflow, fileStart, ofWorkflow } from '../src/analysis/repo-facts.js';
 
 export const noDependencyReview: Check = {
   meta: {
@@ -19,9 +19,14 @@ export const noDependencyReview: Check = {
     fixable: true,
   },
   run({ repo, report }) {
-    const reviewed = repo.workflows.some(
-      (wf) => wf.triggers.some((t) => t.event === 'pull_request' || t.event === 'pull_request_target' || t.event === 'merge_group') &&
-        wf.jobs.some((j) => j.steps.some((s) => actionName(s) === 'actions/dependency-review-action')),
+    const reviewed = repo.workflows.some((wf) =>
+      ofWorkflow(
+        wf,
+        'no-dependency-review/reviews',
+        () =>
+          wf.triggers.some((t) => t.event === 'pull_request' || t.event === 'pull_request_target' || t.event === 'merge_group') &&
+          wf.jobs.some((j) => j.steps.some((s) => actionName(s) === 'actions/dependency-review-action')),
+      ),
     );
     if (reviewed || repo.workflows.length === 0 || callsSharedWorkflow(repo, /dependency-review/i)) return;
     const file = '.github/workflows/dependency-review.yml';

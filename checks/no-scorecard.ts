@@ -1,7 +1,7 @@
 import type { Check } from '../src/check.js';
 import { actionName } from '../src/analysis/facts.js';
 import { scorecardWorkflow } from '../src/edits/new-workflows.js';
-import { callsSharedWorkflow, defaultBranch, fileStart } from '../src/analysis/repo-facts.js';
+import { callsSharedWorkflow, defaultBranch, fileStart, ofWorkflow } from '../src/analysis/repo-facts.js';
 
 export const noScorecard: Check = {
   meta: {
@@ -19,7 +19,7 @@ export const noScorecard: Check = {
   },
   run({ repo, report }) {
     if (repo.workflows.length === 0) return;
-    if (repo.workflows.some((wf) => wf.jobs.some((j) => j.steps.some((s) => actionName(s) === 'ossf/scorecard-action')))) return;
+    if (repo.workflows.some((wf) => ofWorkflow(wf, 'no-scorecard/runs', () => wf.jobs.some((j) => j.steps.some((s) => actionName(s) === 'ossf/scorecard-action'))))) return;
     if (callsSharedWorkflow(repo, /scorecard/i)) return;
     const file = '.github/workflows/scorecard.yml';
     report({

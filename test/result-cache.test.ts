@@ -80,6 +80,21 @@ describe('result cache', () => {
     expect(shape(b.report)).toEqual(shape(await fresh()));
   });
 
+  it("answers the whole-repository checks' questions again for the file that changed (per-workflow answers are kept with the workflow)", async () => {
+    const session = await RepoSession.open(dir, { checks: CHECKS, identity, now });
+    const scorecard = (r: Awaited<ReturnType<typeof fresh>>) => r.findings.some((f) => f.check === 'no-scorecard');
+    expect(scorecard((await session.audit()).report)).toBe(true);
+    const before = lone(3);
+    await put('.github/workflows/wf-3.yml', before.replace('      - uses: actions/checkout@v4\n', '      - uses: actions/checkout@v4\n      - uses: ossf/scorecard-action@v2\n'));
+    const added = await session.audit();
+    expect(scorecard(added.report)).toBe(false);
+    expect(shape(added.report)).toEqual(shape(await fresh()));
+    await put('.github/workflows/wf-3.yml', before);
+    const removed = await session.audit();
+    expect(scorecard(removed.report)).toBe(true);
+    expect(shape(removed.report)).toEqual(shape(await fresh()));
+  });
+
   it('keeps nothing for a session that audits once (a report in CI), and reports the same', async () => {
     const session = await RepoSession.open(dir, { checks: CHECKS, identity, now, once: true });
     const cache = (session as unknown as { resultCache: ResultCache }).resultCache;

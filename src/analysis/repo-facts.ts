@@ -4,15 +4,36 @@ import type { RepoModel } from '../model/repo.js';
 import type { Step, Workflow } from '../model/workflow.js';
 import { parseGoMod } from './gomod.js';
 
-export function anyStep(repo: RepoModel, test: (step: Step, wf: Workflow | undefined) => boolean): boolean {
+/**
+ * What a whole-repository check asked of each workflow, by question. A workflow is immutable and
+ * a session keeps the unchanged ones across its audits (audit/result-cache.ts), so a re-audit
+ * after one file changed asks each question of that file alone; these scans over every step of
+ * every workflow were a fifth of such a re-audit (1,000 workflows). Weak: an answer goes with
+ * its workflow. Only pure questions of the workflow's own model belong here, named by `key`.
+ */
+const answers = new WeakMap<Workflow, Map<string, unknown>>();
+
+/** `compute(wf)`, once per workflow object and question `key` (see `answers`). */
+export function ofWorkflow<T>(wf: Workflow, key: string, compute: (wf: Workflow) => T): T {
+  let known = answers.get(wf);
+  if (!known) answers.set(wf, (known = new Map()));
+  if (known.has(key)) return known.get(key) as T;
+  const value = compute(wf);
+  known.set(key, value);
+  return value;
+}
+
+/** Whether any step of any workflow or action passes `test`, which `key` names (see ofWorkflow). */
+export function anyStep(repo: RepoModel, key: string, test: (step: Step) => boolean): boolean {
   return (
-    repo.workflows.some((wf) => wf.jobs.some((j) => j.steps.some((s) => test(s, wf)))) ||
-    repo.actions.some((a) => a.steps.some((s) => test(s, undefined)))
+    repo.workflows.some((wf) => ofWorkflow(wf, key, () => wf.jobs.some((j) => j.steps.some(test)))) ||
+    // Actions are parsed afresh in each audit: nothing to remember them by.
+    repo.actions.some((a) => a.steps.some(test))
   );
 }
 
 export function runsTool(repo: RepoModel, action: string | undefined, command: RegExp): boolean {
-  return anyStep(repo, (step) => (action !== undefined && actionName(step) === action) || (!!step.run && runsCommand(step.run.value, command)));
+  return anyStep(repo, `runs-tool\0${action ?? ''}\0${command}`, (step) => (action !== undefined && actionName(step) === action) || (!!step.run && runsCommand(step.run.value, command)));
 }
 
 /** Go modules in the repository (go.mod files outside vendor/), root first. */
@@ -37,15 +58,20 @@ export function lineRange(text: string, line: number, column = 1, endColumn?: nu
 /** The branch push workflows name most (main unless the workflows say otherwise). */
 export function defaultBranch(repo: RepoModel): string {
   const votes = new Map<string, number>();
-  for (const wf of repo.workflows) {
-    for (const t of wf.triggers) {
-      if (t.event !== 'push' || !t.filters) continue;
-      // A key without a value reads as one scalar with no text, as the YAML has it.
-      const names = t.filters.has('branches') ? (t.filters.get('branches') ?? [undefined]) : [undefined];
-      for (const b of names) if (b === 'main' || b === 'master' || b === 'trunk' || b === 'develop') votes.set(b, (votes.get(b) ?? 0) + 1);
-    }
-  }
+  for (const wf of repo.workflows) for (const b of ofWorkflow(wf, 'push-branch-votes', pushBranchVotes)) votes.set(b, (votes.get(b) ?? 0) + 1);
   return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'main';
+}
+
+/** The usual default-branch names a workflow's push triggers name, once per trigger naming one. */
+function pushBranchVotes(wf: Workflow): string[] {
+  const out: string[] = [];
+  for (const t of wf.triggers) {
+    if (t.event !== 'push' || !t.filters) continue;
+    // A key without a value reads as one scalar with no text, as the YAML has it.
+    const names = t.filters.has('branches') ? (t.filters.get('branches') ?? [undefined]) : [undefined];
+    for (const b of names) if (b === 'main' || b === 'master' || b === 'trunk' || b === 'develop') out.push(b);
+  }
+  return out;
 }
 
 /** Module directories for generated Go workflows ('.' for the root), capped to keep the matrix readable. */
@@ -55,7 +81,7 @@ export function moduleDirs(mods: Array<{ path: string }>): string[] {
 
 /** A reusable workflow is called whose path names the tool (org-wide shared workflows for Scorecard and the like). */
 export function callsSharedWorkflow(repo: RepoModel, name: RegExp): boolean {
-  return repo.workflows.some((wf) => wf.jobs.some((j) => j.uses && name.test(`${j.uses.repo ?? ''}/${j.uses.path ?? ''}`)));
+  return repo.workflows.some((wf) => ofWorkflow(wf, `calls\0${name}`, () => wf.jobs.some((j) => j.uses && name.test(`${j.uses.repo ?? ''}/${j.uses.path ?? ''}`))));
 }
 
 /** The `module` line of a go.mod: where findings about the module point. */

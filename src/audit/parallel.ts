@@ -36,6 +36,7 @@ import type { AuditEnv } from '../analysis/env.js';
 import { BatchAuditor, decodeFinding, looksAtWholeRepo, type BatchContext, type BatchResult, type LoneWorkflow } from './batch.js';
 import { collectFindings } from './runner.js';
 import { ResultCache } from './result-cache.js';
+import type { CachedFile } from './result-cache.js';
 import type { ParseCache } from '../model/cache.js';
 import type { WorkerReply } from './worker.js';
 
@@ -182,7 +183,7 @@ export async function collectInParallel(
   if (cache) {
     // One file per batch, so that each result is that file's alone and can be kept.
     const contextKey = ResultCache.contextKey(batchContext);
-    const keys = workflowFiles.map((f) => ResultCache.fileKey(contextKey, f));
+    const keys = workflowFiles.map((f) => cache.keyOf(contextKey, f));
     const found = keys.map((k) => cache.get(k));
     const misses = workflowFiles.filter((_, i) => !found[i]);
     const { results: fresh, lost } = await runBatches(batchContext, misses.map((f) => [f]), workers, (r) => r, heapMb);
@@ -193,9 +194,10 @@ export async function collectInParallel(
       const entry = mine ? cache.set(keys[i]!, mine) : found[i]!;
       // A kept workflow is hydrated once, in the audit that first needs it, and kept with its result.
       entry.workflow ??= entry.result.lone[f.path] ? hydrated(f, entry.result.lone[f.path]!.summary) : undefined;
-      return settle(entry.result, () => entry.workflow);
+      entry.decoded ??= decoded(entry.result);
+      return settle(entry.result, () => entry.workflow, entry.decoded);
     });
-    cache.endAudit();
+    cache.endAudit(new Set(byPath.keys()));
   } else {
     // Each result is settled as it arrives: its encoded findings are garbage at once, and its
     // summaries become workflows in place, rather than all waiting for the last batch.
@@ -203,14 +205,26 @@ export async function collectInParallel(
     results = run.results;
     lostWorkers = run.lost;
   }
-  function settle(r: BatchResult, workflowOf: (path: string) => Workflow | undefined): Settled {
+  function decoded(r: BatchResult): NonNullable<CachedFile['decoded']> {
+    return r.findings.map((e, i) => ({ finding: decodeFinding(e, CHECKS, intern), refusal: r.refusals[i]! }));
+  }
+  /** @param kept the result's findings decoded already (a session's cache): each is copied, since the audit changes its own. */
+  function settle(r: BatchResult, workflowOf: (path: string) => Workflow | undefined, kept?: CachedFile['decoded']): Settled {
     const findings: Finding[] = [];
     const refusals = new Map<Finding, string>();
-    r.findings.forEach((e, i) => {
-      const f = decodeFinding(e, CHECKS, intern);
-      findings.push(f);
-      if (r.refusals[i] !== null) refusals.set(f, r.refusals[i]!);
-    });
+    if (kept) {
+      for (const { finding, refusal } of kept) {
+        const f = { ...finding };
+        findings.push(f);
+        if (refusal !== null) refusals.set(f, refusal);
+      }
+    } else {
+      r.findings.forEach((e, i) => {
+        const f = decodeFinding(e, CHECKS, intern);
+        findings.push(f);
+        if (r.refusals[i] !== null) refusals.set(f, r.refusals[i]!);
+      });
+    }
     const lone = new Map<string, { workflow: Workflow; credentials: CredentialMapEntry[] }>();
     for (const path of Object.keys(r.lone)) lone.set(path, { workflow: workflowOf(path)!, credentials: r.lone[path]!.credentials });
     return { findings, refusals, errors: r.errors, failed: r.failed, lone, linked: r.linked };

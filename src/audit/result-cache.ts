@@ -15,13 +15,19 @@
 import { createHash } from 'node:crypto';
 import type { RepoFile } from '../loader/discover.js';
 import type { Workflow } from '../model/workflow.js';
-import type { AuditError } from '../types.js';
+import type { AuditError, Finding } from '../types.js';
 import type { BatchContext, BatchResult } from './batch.js';
 
 export interface CachedFile {
   result: BatchResult;
   /** The lone workflow rebuilt from its summary, once. */
   workflow?: Workflow;
+  /**
+   * The result's findings decoded once, each with its check's refusal: an audit takes a shallow
+   * copy of each (the audit sets fingerprints' numbers, severities and baselines on its own
+   * copies), where decoding anew was the largest share of a re-audit (measured: 14%).
+   */
+  decoded?: Array<{ finding: Finding; refusal: string | null }>;
 }
 
 export class ResultCache {
@@ -47,6 +53,19 @@ export class ResultCache {
     return createHash('sha1').update(`${contextKey}\0${file.path}\0${file.text}`).digest('hex');
   }
 
+  /** Each path's latest key and what it was made of: an unchanged file's key is not hashed again. */
+  private keys = new Map<string, { contextKey: string; text: string; key: string }>();
+
+  /** fileKey, remembered per path while the file's text and the context stay the same. */
+  keyOf(contextKey: string, file: RepoFile): string {
+    const last = this.keys.get(file.path);
+    // Equal text (the read cache hands back the same string, so this is mostly a pointer compare) is equal input.
+    if (last && last.contextKey === contextKey && last.text === file.text) return last.key;
+    const key = ResultCache.fileKey(contextKey, file);
+    this.keys.set(file.path, { contextKey, text: file.text, key });
+    return key;
+  }
+
   get(key: string): CachedFile | undefined {
     const hit = this.entries.get(key);
     if (hit) {
@@ -64,7 +83,9 @@ export class ResultCache {
   }
 
   /** Ends an audit: what it did not use is dropped. */
-  endAudit(): void {
+  endAudit(paths?: ReadonlySet<string>): void {
+    // Keys of files no longer in the tree go too, so the map stays the size of the tree.
+    if (paths) for (const p of this.keys.keys()) if (!paths.has(p)) this.keys.delete(p);
     this.entries = this.used;
     this.used = new Map();
     this.epoch++;
