@@ -14,6 +14,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { LineCounter, parseDocument } from 'yaml';
 import { auditDirectory } from '../src/audit/audit.js';
 import { workersForMachine } from '../src/audit/parallel.js';
@@ -127,6 +128,29 @@ async function parseOnly(dir: string): Promise<number> {
   return nodes;
 }
 
+/**
+ * The parse floor spread over a worker per core, as the audit spreads its files: what two cores
+ * give the parse alone. On this project's 2-core box it is not half the single-thread floor,
+ * because there the collector runs beside the parse on the idle core for free.
+ */
+async function parseOnThreads(dir: string): Promise<number> {
+  const wf = path.join(dir, '.github', 'workflows');
+  const files = (await readdir(wf)).map((name) => path.join(wf, name));
+  const n = workersForMachine();
+  const shares = Array.from({ length: n }, (_, i) => files.filter((_, j) => j % n === i));
+  const counts = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<number>((resolve, reject) => {
+          const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: share });
+          worker.once('message', (documents: number) => resolve(documents));
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
 const QUIET = { stdout: () => {}, stderr: () => {}, isTTY: false, env: {} };
 
 /** One CLI run in this process, output discarded; returns the bytes it printed. */
@@ -143,10 +167,15 @@ async function child(mode: string, dir: string, format?: string): Promise<void> 
     else await runCli(DEMO, format!);
   }
   const start = performance.now();
+  // The audit modes' findings; for the parse modes, the documents parsed (so the two floors can be compared).
   let findings = 0;
   let workers = 0;
   if (mode === 'beside') return besideChild(dir);
-  if (mode === 'parse') await parseOnly(dir);
+  if (mode === 'parse') findings = await parseOnly(dir);
+  else if (mode === 'parse-threads') {
+    findings = await parseOnThreads(dir);
+    workers = workersForMachine();
+  }
   else if (mode === 'format') findings = await runCli(dir, format!);
   else if (mode === 'fix') findings = (await planFixes(await discover(dir), { include: 'all', checks: CHECKS, identity: { owner: 'acme', name: 'app' } })).outcomes.length;
   else {
@@ -180,7 +209,8 @@ const verdict = (ok: boolean): string => (ok ? 'holds' : 'MISSED');
 
 async function scale(counts: number[]): Promise<void> {
   console.log('\n## Scale: realistic workflows (target: audit <= 1.00x the parse floor, peak < 400 MiB; median of 3 fresh processes)');
-  console.log(`workflows  parse-only ms  audit ms  audit/parse  --threads ${workersForMachine()} ms  threads/parse  ms/workflow  parse MiB  audit MiB  threads MiB  findings  target`);
+  const n = workersForMachine();
+  console.log(`workflows  parse-only ms  parse on ${n} threads ms  (/parse)  audit ms  audit/parse  --threads ${n} ms  threads/parse  ms/workflow  parse MiB  audit MiB  threads MiB  findings  target`);
   for (const count of counts) {
     const dir = await generate(count);
     try {
@@ -188,7 +218,9 @@ async function scale(counts: number[]): Promise<void> {
       const parse = Array.from({ length: runs }, () => measure('parse', dir));
       const audit = Array.from({ length: runs }, () => measure('audit', dir));
       const threaded = Array.from({ length: runs }, () => measure('threads', dir));
+      const parseSpread = Array.from({ length: runs }, () => measure('parse-threads', dir));
       const p = median(parse.map((r) => r.ms));
+      const ps = median(parseSpread.map((r) => r.ms));
       const a = median(audit.map((r) => r.ms));
       const t = median(threaded.map((r) => r.ms));
       const mem = Math.max(...audit.map((r) => r.maxRssMiB));
@@ -198,6 +230,8 @@ async function scale(counts: number[]): Promise<void> {
         [
           String(count).padStart(9),
           p.toFixed(0).padStart(13),
+          ps.toFixed(0).padStart(23),
+          (ps / p).toFixed(2).padStart(8),
           a.toFixed(0).padStart(8),
           (a / p).toFixed(2).padStart(11),
           t.toFixed(0).padStart(14),
@@ -210,6 +244,10 @@ async function scale(counts: number[]): Promise<void> {
           `  ${count >= 10_000 ? `${verdict(best / p <= 1)} (time), ${verdict(Math.min(mem, tmem) < 400)} (memory)` : '-'}`,
         ].join('  '),
       );
+      if (count >= 10_000) {
+        // Why the time target is where it is: the audit's work beyond parsing has to fit in what is left.
+        console.log(`  the parse alone on ${n} threads takes ${(ps / p).toFixed(2)}x the floor; a threaded audit within 1.00x leaves ${Math.max(0, 1 - ps / p).toFixed(2)}x of the floor for the checks, the model, the summaries and the results crossing threads, which take ${(Math.max(0, t - ps) / p).toFixed(2)}x now`);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -43,6 +43,14 @@ describe('bench', () => {
     expect(threads.findings).toBe(one.findings);
   });
 
+  it('times the parse floor spread over a worker per core: the same documents as on one thread', () => {
+    const one = child('parse', dir);
+    const spread = child('parse-threads', dir);
+    expect(one.findings).toBe(60);
+    expect(spread.findings).toBe(60);
+    expect(spread.workers).toBeGreaterThan(0);
+  });
+
   it('times each report format through the command line', () => {
     const sizes = ['text', 'json', 'sarif'].map((format) => child('format', dir, format).findings);
     // `findings` is the report's size in characters here: JSON holds every fix's diff.
