@@ -66,6 +66,23 @@ describe('bad input', () => {
     expect(report.errors.some((e) => e.file === BAD && /alias/.test(e.message))).toBe(true);
   });
 
+  it('a workflow of a thousand jobs that each merge one small anchored base is read whole, not taken for a bomb', async () => {
+    // Each job reads the base and its anchored env and steps: over 10,000 resolutions, which a count of them took for a bomb.
+    const jobs = ['  base: &base', '    runs-on: ubuntu-latest', '    env: &env { A: "1" }', '    steps:', '      - &checkout', '        uses: actions/checkout@v4', '      - &greet', '        run: echo hello'];
+    for (let i = 0; i < 1000; i++) jobs.push(`  job${i}:`, '    <<: *base', '    env: *env', '    steps:', '      - *checkout', '      - *greet', `      - run: echo "${i} \${{ github.event.issue.title }}"`);
+    const report = await auditWith({ [BAD]: yaml('on: issues', 'permissions: {}', 'jobs:', ...jobs) });
+    expect(report.errors.filter((e) => e.file === BAD)).toEqual([]);
+    // The last job is read too.
+    expect(report.findings.some((f) => f.check === 'template-injection' && f.message.includes('github.event.issue.title') && f.line > 7000)).toBe(true);
+  });
+
+  it('a large anchor used a few hundred times is an alias bomb too (what an alias stands for counts, not how many)', async () => {
+    const big = Array.from({ length: 3000 }, (_, i) => `    K${i}: "${i}"`);
+    const jobs = Array.from({ length: 300 }, (_, i) => [`  j${i}:`, '    runs-on: x', '    env: *big', '    steps:', '      - run: make']).flat();
+    const report = await auditWith({ [BAD]: yaml('on: push', 'env: &big', ...big, 'jobs:', ...jobs) });
+    expect(report.errors.some((e) => e.file === BAD && /alias bomb/.test(e.message))).toBe(true);
+  });
+
   it('a file over 5 MiB is skipped with an error', async () => {
     const big = 'on: push\n' + '#'.repeat(10 * 1024 * 1024) + '\n';
     const report = await auditWith({ [BAD]: big });

@@ -30,6 +30,17 @@ function checkWithFix(id: string, makeFix: (text: string) => Fix): Check {
 const fixAt = (id: string, start: number, end: number, text: string, changes: Fix['changes'] = []): Fix => ({ title: id, safety: 'safe', edits: [{ file: WF, start, end, text }], newFiles: [], changes });
 
 describe('fix engine', () => {
+  it('verifies and applies a fix in a workflow that uses one small anchor over a thousand times', async () => {
+    // The package's count of alias uses (maxAliasCount) refused to expand this file: every fix to it was rolled back.
+    const steps = Array.from({ length: 1200 }, () => ['      - run: make', '        env: *e']).flat();
+    const text = yaml('on: push', 'permissions: {}', 'env: &e { A: "1" }', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', ...steps);
+    const marker = checkWithFix('marker', () => fixAt('marker', 0, 0, '# marker\n'));
+    const dir = await makeRepo({ [WF]: text });
+    const plan = await planFixes(await discover(dir), { include: 'all', checks: [marker] });
+    expect(plan.outcomes.map((o) => [o.status, o.reason])).toEqual([['applied', undefined]]);
+    expect(plan.files.get(WF)?.after).toBe(`# marker\n${text}`);
+  });
+
   it('rolls back a fix that breaks the YAML, and one that changes the document outside its paths', async () => {
     const breaks = checkWithFix('breaks', () => fixAt('breaks', 0, 0, '# breaks\n: : [\n'));
     const changesMore = checkWithFix('changes-more', (t) => fixAt('changes-more', t.indexOf('make'), t.indexOf('make') + 4, 'make all # changes-more'));

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { auditDiscovered, type Audit, type AuditOptions } from '../audit/audit.js';
 import { ParseCache } from '../model/cache.js';
 import { parseJsonish } from '../model/jsonish.js';
-import { parseYaml } from '../model/yaml.js';
+import { comparableData, parseYaml } from '../model/yaml.js';
 import { classify, type DiscoveredRepo, type FileKind, type RepoFile } from '../loader/discover.js';
 import { lineStarts } from './diff.js';
 import type { Finding, Fix, TextEdit } from '../types.js';
@@ -367,12 +367,8 @@ function parseForCompare(file: string, text: string): Parsed | undefined {
     return { error: (err as Error).message };
   }
   if (doc.errors.length) return { error: doc.errors[0]!.message.split('\n')[0] };
-  try {
-    return { value: doc.toJS({ maxAliasCount: 1000 }) };
-  } catch (err) {
-    // An alias bomb (or a document too deep to expand) parses but cannot be compared.
-    return { unverifiable: (err as Error).message };
-  }
+  // An alias bomb (or a document too deep to expand) parses but cannot be compared.
+  return comparableData(doc, text.length);
 }
 
 /** Why no fix to this text can be verified (it parses, but its data cannot be expanded), if so. */

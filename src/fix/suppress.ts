@@ -11,7 +11,7 @@ import { parseDocument } from 'yaml';
 import { CONFIG_PATHS, parseConfig } from '../config/config.js';
 import { eolOf } from '../edits/text.js';
 import type { RepoModel } from '../model/repo.js';
-import { isMap, isScalar, isSeq, YamlFile } from '../model/yaml.js';
+import { comparableData, isMap, isScalar, isSeq, YamlFile } from '../model/yaml.js';
 import type { Finding } from '../types.js';
 
 export interface SuppressRequest {
@@ -50,7 +50,10 @@ function inlineEdit(model: RepoModel, finding: Finding, reason: string, expires:
     const a = parseDocument(text, { uniqueKeys: false });
     const b = parseDocument(after, { uniqueKeys: false });
     if (b.errors.length) return { refused: 'a comment there would not parse; use the config file' };
-    if (!isDeepStrictEqual(a.toJS({ maxAliasCount: 1000 }), b.toJS({ maxAliasCount: 1000 }))) {
+    const before = comparableData(a, text.length);
+    const now = comparableData(b, after.length);
+    if ('unverifiable' in before || 'unverifiable' in now) return { refused: `the file's data cannot be compared (${'unverifiable' in before ? before.unverifiable : (now as { unverifiable: string }).unverifiable}); use the config file` };
+    if (!isDeepStrictEqual(before.value, now.value)) {
       return { refused: 'the finding is inside a multi-line value, where a comment line would change it; use the config file' };
     }
   }

@@ -3,13 +3,20 @@
  * (that would lose positions and expand aliases without limit); instead the model builders
  * walk the parsed Document through these helpers, which resolve aliases under a budget.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, YAMLParseError } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, YAMLParseError } from 'yaml';
 import type { Alias } from 'yaml';
 import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { AuditError, SourceRange } from '../types.js';
 
-/** How many alias resolutions one document may make before it is treated as an alias bomb. */
-const ALIAS_BUDGET = 10_000;
+/**
+ * How much one document's aliases may stand for, over all the walks of an audit, before it is
+ * treated as an alias bomb: each resolution is charged the number of values its target stands
+ * for with every alias in it expanded, against EXPANSION_PER_BYTE (below) values per byte of
+ * text and at least ALIAS_FLOOR. A count of resolutions (10,000, as before) reported a workflow of
+ * a thousand jobs that each merge one small anchored base as a bomb and stopped reading it,
+ * while a few thousand uses of one huge anchor stayed under it.
+ */
+const ALIAS_FLOOR = 100_000;
 
 /** What parsing one YAML text produces, independent of any audit (kept by the ParseCache). */
 export interface ParsedYaml {
@@ -40,7 +47,10 @@ export function parseYamlFile(path: string, text: string): ParsedYaml {
 export class YamlFile {
   readonly lineCounter: LineCounter;
   readonly doc: Document.Parsed;
-  private aliasesResolved = 0;
+  /** What this file's resolutions have been charged so far (see ALIAS_FLOOR). */
+  private aliasCharge = 0;
+  /** Each anchored node's expanded size, found on its first resolution. */
+  private expanded = new Map<Node, number>();
   private aliasBombReported = false;
   /** What each alias names, found in one walk (the package's Alias.resolve walks the whole document per call). */
   private aliasTargets?: Map<Alias, Node | undefined>;
@@ -77,15 +87,42 @@ export class YamlFile {
   deref(node: unknown): Node | null {
     if (node === null || node === undefined) return null;
     if (!isAlias(node)) return node as Node;
-    if (++this.aliasesResolved > ALIAS_BUDGET) {
+    const target = this.targets().get(node);
+    const budget = Math.max(ALIAS_FLOOR, EXPANSION_PER_BYTE * this.text.length);
+    if (this.aliasBombReported || (this.aliasCharge += target ? this.expandedSize(target) : 1) > budget) {
       if (!this.aliasBombReported) {
         this.aliasBombReported = true;
-        this.error(node as Node, `more than ${ALIAS_BUDGET} alias expansions (alias bomb?); the rest of the file is not read`);
+        this.error(node as Node, `its aliases stand for more than ${budget.toLocaleString('en-US')} values (alias bomb?); the rest of the file is not read`);
       }
       return null;
     }
-    const target = this.targets().get(node);
     return target && !isAlias(target) ? target : null;
+  }
+
+  /**
+   * The number of values a node stands for with every alias in it expanded, each node's found
+   * once (linear over the document). An alias inside its own anchor's node (a cycle) stands for
+   * infinitely many; so does a tree deeper than the stack allows.
+   */
+  private expandedSize(node: Node): number {
+    const known = this.expanded.get(node);
+    if (known !== undefined) return known;
+    this.expanded.set(node, Infinity);
+    let n = 1;
+    try {
+      if (isAlias(node)) {
+        const target = this.targets().get(node);
+        n = target ? this.expandedSize(target) : 1;
+      } else if (isMap(node)) {
+        for (const pair of node.items) n += (isNode(pair.key) ? this.expandedSize(pair.key) : 1) + (isNode(pair.value) ? this.expandedSize(pair.value) : 1);
+      } else if (isSeq(node)) {
+        for (const item of node.items) n += isNode(item) ? this.expandedSize(item) : 1;
+      }
+    } catch {
+      n = Infinity;
+    }
+    this.expanded.set(node, n);
+    return n;
   }
 
   /** Alias.resolve's rule: the last node before the alias (in document order) with its anchor. */
@@ -278,6 +315,48 @@ const SMALL_MAP = 8;
  * this one parses without it and then finds repeated keys with one hash set per map, reporting
  * the same DUPLICATE_KEY error at the repeated key, in source order among the other errors.
  */
+/**
+ * How many nodes of expanded data one byte of text may stand for before the data is too large to
+ * compare. An alias bomb stands for billions; a workflow reusing small anchors in each of its
+ * thousand jobs stands for a few.
+ */
+const EXPANSION_PER_BYTE = 16;
+/** Small files may expand further (a short file of anchors is no threat at this size). */
+const EXPANSION_FLOOR = 100_000;
+
+/**
+ * The document's data as plain values, for comparing two versions of a file (the fix engine's
+ * verification, suppression comments), or why it cannot be had. With its aliases expanded the
+ * data can be far larger than the text, and comparing it costs that much, so the expanded size is
+ * counted first, each anchored node's once (linear in the nodes), and data over
+ * EXPANSION_PER_BYTE nodes per byte of text is refused. A fixed count of alias uses (the
+ * package's maxAliasCount) refused every fix to a workflow that used one small anchor in over a
+ * thousand jobs, while letting a large anchor used a thousand times through.
+ */
+export function comparableData(doc: Document.Parsed, textLength: number): { value: unknown } | { unverifiable: string } {
+  const limit = Math.max(EXPANSION_FLOOR, EXPANSION_PER_BYTE * textLength);
+  const anchored = new Map<string, number>();
+  // In document order (keys before values, items in order), as anchors are defined and aliases
+  // read; an alias counts its anchored node's size, found once, so the walk is linear. Sizes of
+  // an alias bomb grow past any integer, harmlessly: they only need to exceed the limit.
+  const size = (node: unknown): number => {
+    let n = 1;
+    if (isAlias(node)) n = anchored.get(node.source) ?? 1;
+    else if (isMap(node)) for (const pair of node.items) n += size(pair.key) + size(pair.value);
+    else if (isSeq(node)) for (const item of node.items) n += size(item);
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchored.set(anchor, n);
+    return n;
+  };
+  try {
+    if (size(doc.contents) > limit) return { unverifiable: `its data with aliases expanded is over ${limit.toLocaleString('en-US')} values (${EXPANSION_PER_BYTE} per byte of text), too large to compare` };
+    return { value: doc.toJS({ maxAliasCount: -1 }) };
+  } catch (err) {
+    // A document too deep to walk or expand parses but cannot be compared.
+    return { unverifiable: (err as Error).message };
+  }
+}
+
 export function parseYaml(text: string, lineCounter?: LineCounter): Document.Parsed {
   return parseAndWalk(text, lineCounter).doc;
 }
