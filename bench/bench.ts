@@ -413,6 +413,8 @@ async function main(): Promise<void> {
   if (args[0] === '--tui') return tuiBench();
   if (args[0] === '--reaudit') return reAudit();
   if (args[0] === '--actionlint') return besideActionlint();
+  // Only the adversarial files at 1x-8x and the 5 MiB one: node dist/bench/bench.js --linearity
+  if (args[0] === '--linearity') return linearity();
   // Only the scale figures (1,000 and 10,000 workflows against the parse floor): node dist/bench/bench.js --scale
   if (args[0] === '--scale') return scale([1_000, 10_000]);
   // Only the start-up figures (a fresh process each): node dist/bench/bench.js --startup
