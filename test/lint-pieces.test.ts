@@ -75,6 +75,51 @@ describe('actionlint in pieces', () => {
     }
   });
 
+  it('splits a workflow whose jobs reuse anchors: the jobs defining them go into every piece, their findings counted once', async () => {
+    // A job defining anchors (with findings of its own inside them), jobs using them by alias and
+    // merge key, and an anchor outside jobs; actionlint reports each alias where it stands.
+    const users = Array.from({ length: 10 }, (_, i) => `  use${i}:
+    <<: *base
+    env: *env
+    steps:
+      - *checkout
+      - run: echo "\${{ matrix.nope${i} }}"
+`).join('');
+    const text = `name: anchored
+on: &on
+  push:
+env: &top
+  TOP: "1"
+jobs:
+  base: &base
+    runs-on: ubuntu-latest
+    env: &env
+      A: \${{ github.nope }}
+    steps:
+      - &checkout
+        uses: actions/checkout@v4
+      - run: echo "\${{ matrix.own }}"
+${users}  late:
+    needs: use3
+    runs-on: ubuntu-latest
+    env: *top
+    steps:
+      - run: echo late
+`;
+    const pieces = workflowPieces(text, 1);
+    expect(pieces!.length).toBeGreaterThan(5);
+    for (const p of pieces!) expect(p.text).toMatch(/^ {2}base: &base$/m);
+    const mapped = pieces!.flatMap((p) => p.text.split('\n').flatMap((_, i) => (p.reports(i + 1) ? [p.line(i + 1)] : [])));
+    expect(new Set(mapped).size).toBe(mapped.length);
+    const whole = await actionlintInPieces(FILE, text, Infinity);
+    const said = whole!.map((r) => r.message).join('\n');
+    for (const m of [/property "nope" is not defined/, /property "own" is not defined/, /property "nope3" is not defined/, /alias node/]) expect(said).toMatch(m);
+    // Two findings at one alias come in actionlint's own order, which is not stable: compared in one order here (verification counts them as a multiset).
+    const ordered = (rs: Awaited<ReturnType<typeof actionlintInPieces>>) => rs!.map((r) => JSON.stringify(r)).sort();
+    expect(ordered(await actionlintInPieces(FILE, text, 1))).toEqual(ordered(whole));
+    expect(ordered(await actionlintInPieces(FILE, text, 300))).toEqual(ordered(whole));
+  });
+
   it('keeps related jobs together and splits nothing it cannot map back', () => {
     const pieces = workflowPieces(workflow(), 1)!;
     const holding = (id: string): number => pieces.findIndex((p) => new RegExp(`^  ${id}:$`, 'm').test(p.text));
@@ -89,7 +134,9 @@ describe('actionlint in pieces', () => {
 
   it('lints whole what it cannot split soundly', () => {
     const base = workflow();
-    expect(workflowPieces(base.replace('env:\n  TOP:', 'env: &top\n  TOP:'), 1)).toBeUndefined();
+    // An anchor or alias after `jobs:` would need the jobs of every piece.
+    expect(workflowPieces(`${base}concurrency: &c\n  group: x\n`, 1)).toBeUndefined();
+    expect(workflowPieces(`${base.replace('  job0:\n', '  job0: &j0\n')}defaults: *j0\n`, 1)).toBeUndefined();
     expect(workflowPieces(`${base}outputs-note: \${{ jobs.job1.outputs.out }}\n`, 1)).toBeUndefined();
     expect(workflowPieces(base.replace('needs: loop-b', 'needs: {a: b}'), 1)).toBeUndefined();
     expect(workflowPieces(base.replace('needs: loop-b', 'needs: [loop-b, missing]'), 1)).toBeUndefined();

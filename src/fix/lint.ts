@@ -78,7 +78,7 @@ export interface WorkflowPiece {
   text: string;
   /** The line in the whole workflow of a line of this piece. */
   line(pieceLine: number): number;
-  /** Whether findings on this line count: outside `jobs:`, only the first piece's do (every piece has those lines). */
+  /** Whether findings on this line count: outside `jobs:` and in jobs defining anchors, only the first piece's do (every piece has those lines). */
   reports(pieceLine: number): boolean;
 }
 
@@ -88,28 +88,25 @@ export interface WorkflowPiece {
  * judges a job on its own, on what lies outside `jobs:`, and on the jobs related to it: those it
  * needs and that need it (the needs graph and the `needs` context), those whose ids differ only in
  * case (duplicates), and, from outside `jobs:`, those a `jobs.` expression names (reusable workflow
- * outputs). Related jobs stay in one piece; a workflow whose outside names `jobs.`, that uses
- * anchors or aliases (a job may borrow from another), whose `needs:` is not a plain list of ids, or
- * whose YAML actionlint would have to report on as a whole, is linted whole.
+ * outputs). Related jobs stay in one piece, and jobs that define anchors (other jobs may borrow
+ * from them) go into every piece; a workflow whose outside names `jobs.`, with an anchor or alias
+ * after `jobs:`, whose `needs:` is not a plain list of ids, or whose YAML actionlint would have to
+ * report on as a whole, is linted whole.
  */
 export function workflowPieces(text: string, target = PIECE_TARGET): WorkflowPiece[] | undefined {
   const doc = parseDocument(text);
   if (doc.errors.length || doc.warnings.length || !isMap(doc.contents) || doc.contents.flow) return undefined;
-  let aliased = false;
+  // Where anchors and aliases are (offsets): jobs that define anchors go into every piece, after
+  // the lines outside `jobs:` (see below).
+  // In document order, the order in which anchors are defined and aliases name them.
+  const marks: Array<{ alias: boolean; name: string; at: number }> = [];
   visit(doc, {
-    Alias: () => {
-      aliased = true;
-      return visit.BREAK;
-    },
+    Alias: (_key, node) => void marks.push({ alias: true, name: node.source, at: node.range?.[0] ?? -1 }),
     Node: (_key, node) => {
-      if ((node as { anchor?: string }).anchor) {
-        aliased = true;
-        return visit.BREAK;
-      }
-      return undefined;
+      const anchor = (node as { anchor?: string }).anchor;
+      if (anchor) marks.push({ alias: false, name: anchor, at: node.range?.[0] ?? -1 });
     },
   });
-  if (aliased) return undefined;
   const top = doc.contents.items;
   const at = top.findIndex((p) => isScalar(p.key) && p.key.value === 'jobs');
   if (at === -1 || top.findIndex((p, i) => i > at && isScalar(p.key) && p.key.value === 'jobs') !== -1) return undefined;
@@ -134,6 +131,31 @@ export function workflowPieces(text: string, target = PIECE_TARGET): WorkflowPie
   const head = text.slice(0, keyStarts[0]);
   const tail = text.slice(end);
   if (/\bjobs\s*[.[]/.test(head) || /\bjobs\s*[.[]/.test(tail)) return undefined;
+  // An anchor or alias after `jobs:` (or one whose place is unknown) would need jobs of every piece.
+  if (marks.some((m) => m.at < 0 || m.at >= end)) return undefined;
+  const jobAt = (offset: number): number => {
+    let lo = 0;
+    let hi = keyStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (keyStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  // Jobs that define anchors: an alias in any job may name them. actionlint does not follow
+  // aliases (it reports each alias where it stands, in the job using it), so a job defining an
+  // anchor is judged alike in every piece, and only the first piece's findings on its lines count.
+  // An anchor used only inside its own job changes nothing.
+  const defining = new Set<number>();
+  const latest = new Map<string, number>();
+  for (const m of marks) {
+    if (!m.alias) latest.set(m.name, m.at);
+    else {
+      const target = latest.get(m.name);
+      if (target !== undefined && target >= keyStarts[0]! && (m.at < keyStarts[0]! || jobAt(target) !== jobAt(m.at))) defining.add(jobAt(target));
+    }
+  }
   // Related jobs share a group (union-find over job indexes).
   const parent = ids.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
@@ -166,6 +188,14 @@ export function workflowPieces(text: string, target = PIECE_TARGET): WorkflowPie
     if (group) group.push(i);
     else groups.set(root, [i]);
   }
+  // Each group with a job that defines an anchor goes into every piece.
+  const shared: number[] = [];
+  for (const [root, group] of [...groups]) {
+    if (!group.some((i) => defining.has(i))) continue;
+    shared.push(...group);
+    groups.delete(root);
+  }
+  const isShared = new Set(shared);
   if (groups.size < 2) return undefined;
   const headLines = lineOf(starts, keyStarts[0]!);
   const tailLine = lineOf(starts, end);
@@ -177,30 +207,33 @@ export function workflowPieces(text: string, target = PIECE_TARGET): WorkflowPie
   let size = 0;
   const flush = (): void => {
     if (!members.length) return;
+    // In the workflow's order, so that every anchor still comes before its aliases.
+    members.push(...shared);
     members.sort((a, b) => a - b);
-    // Per run of this piece's lines, [first piece line, first whole line, lines], all 1-based.
-    const runs: Array<[number, number, number]> = [];
+    // Per run of this piece's lines, [first piece line, first whole line, lines, a shared job's], all 1-based.
+    const runs: Array<[number, number, number, boolean]> = [];
     let line = headLines + 1;
     const parts = [head];
     for (const i of members) {
       const from = lineOf(starts, keyStarts[i]!);
       const lines = linesOf(i);
-      runs.push([line, from + 1, lines]);
+      runs.push([line, from + 1, lines, isShared.has(i)]);
       line += lines;
       parts.push(text.slice(keyStarts[i], jobEnd(i)));
     }
     parts.push(tail);
     const first = pieces.length === 0;
     const jobLine = line;
+    const runOf = (l: number): [number, number, number, boolean] | undefined => runs.find(([p, , n]) => l >= p && l < p + n);
     pieces.push({
       text: parts.join(''),
       line: (l) => {
         if (l <= headLines) return l;
         if (l >= jobLine) return tailLine + 1 + (l - jobLine);
-        for (const [p, w, n] of runs) if (l >= p && l < p + n) return w + (l - p);
-        return l;
+        const run = runOf(l);
+        return run ? run[1] + (l - run[0]) : l;
       },
-      reports: (l) => first || (l > headLines && l < jobLine),
+      reports: (l) => first || (l > headLines && l < jobLine && !runOf(l)?.[3]),
     });
     members = [];
     size = 0;
