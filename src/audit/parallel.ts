@@ -212,18 +212,10 @@ export async function collectInParallel(
   function settle(r: BatchResult, workflowOf: (path: string) => Workflow | undefined, kept?: CachedFile['decoded']): Settled {
     const findings: Finding[] = [];
     const refusals = new Map<Finding, string>();
-    if (kept) {
-      for (const { finding, refusal } of kept) {
-        const f = { ...finding };
-        findings.push(f);
-        if (refusal !== null) refusals.set(f, refusal);
-      }
-    } else {
-      r.findings.forEach((e, i) => {
-        const f = decodeFinding(e, CHECKS, intern);
-        findings.push(f);
-        if (r.refusals[i] !== null) refusals.set(f, r.refusals[i]!);
-      });
+    for (const { finding, refusal } of kept ?? decoded(r)) {
+      const f = kept ? { ...finding } : finding;
+      findings.push(f);
+      if (refusal !== null) refusals.set(f, refusal);
     }
     const lone = new Map<string, { workflow: Workflow; credentials: CredentialMapEntry[] }>();
     for (const path of Object.keys(r.lone)) lone.set(path, { workflow: workflowOf(path)!, credentials: r.lone[path]!.credentials });

@@ -96,9 +96,8 @@ export interface WorkflowPiece {
 export function workflowPieces(text: string, target = PIECE_TARGET): WorkflowPiece[] | undefined {
   const doc = parseDocument(text);
   if (doc.errors.length || doc.warnings.length || !isMap(doc.contents) || doc.contents.flow) return undefined;
-  // Where anchors and aliases are (offsets): jobs that define anchors go into every piece, after
-  // the lines outside `jobs:` (see below).
-  // In document order, the order in which anchors are defined and aliases name them.
+  // Anchors and aliases with their offsets, in document order (the order in which anchors are
+  // defined and aliases name them): jobs whose anchors other jobs use go into every piece (below).
   const marks: Array<{ alias: boolean; name: string; at: number }> = [];
   visit(doc, {
     Alias: (_key, node) => void marks.push({ alias: true, name: node.source, at: node.range?.[0] ?? -1 }),
@@ -153,7 +152,7 @@ export function workflowPieces(text: string, target = PIECE_TARGET): WorkflowPie
     if (!m.alias) latest.set(m.name, m.at);
     else {
       const target = latest.get(m.name);
-      if (target !== undefined && target >= keyStarts[0]! && (m.at < keyStarts[0]! || jobAt(target) !== jobAt(m.at))) defining.add(jobAt(target));
+      if (target !== undefined && target >= keyStarts[0]! && jobAt(target) !== jobAt(m.at)) defining.add(jobAt(target));
     }
   }
   // Related jobs share a group (union-find over job indexes).

@@ -52,7 +52,10 @@ function inlineEdit(model: RepoModel, finding: Finding, reason: string, expires:
     if (b.errors.length) return { refused: 'a comment there would not parse; use the config file' };
     const before = comparableData(a, text.length);
     const now = comparableData(b, after.length);
-    if ('unverifiable' in before || 'unverifiable' in now) return { refused: `the file's data cannot be compared (${'unverifiable' in before ? before.unverifiable : (now as { unverifiable: string }).unverifiable}); use the config file` };
+    if (!('value' in before) || !('value' in now)) {
+      const why = 'unverifiable' in before ? before.unverifiable : 'unverifiable' in now ? now.unverifiable : '';
+      return { refused: `the file's data cannot be compared (${why}); use the config file` };
+    }
     if (!isDeepStrictEqual(before.value, now.value)) {
       return { refused: 'the finding is inside a multi-line value, where a comment line would change it; use the config file' };
     }
