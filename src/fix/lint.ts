@@ -132,16 +132,8 @@ export function workflowPieces(text: string, target = PIECE_TARGET): WorkflowPie
   if (/\bjobs\s*[.[]/.test(head) || /\bjobs\s*[.[]/.test(tail)) return undefined;
   // An anchor or alias after `jobs:` (or one whose place is unknown) would need jobs of every piece.
   if (marks.some((m) => m.at < 0 || m.at >= end)) return undefined;
-  const jobAt = (offset: number): number => {
-    let lo = 0;
-    let hi = keyStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (keyStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  // The job holding an offset: the last whose key starts at or before it (the same search as a line's).
+  const jobAt = (offset: number): number => lineOf(keyStarts, offset);
   // Jobs that define anchors: an alias in any job may name them. actionlint does not follow
   // aliases (it reports each alias where it stands, in the job using it), so a job defining an
   // anchor is judged alike in every piece, and only the first piece's findings on its lines count.
