@@ -8,16 +8,6 @@ import type { Alias } from 'yaml';
 import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { AuditError, SourceRange } from '../types.js';
 
-/**
- * How much one document's aliases may stand for, over all the walks of an audit, before it is
- * treated as an alias bomb: each resolution is charged the number of values its target stands
- * for with every alias in it expanded, against EXPANSION_PER_BYTE (below) values per byte of
- * text and at least ALIAS_FLOOR. A count of resolutions (10,000, as before) reported a workflow of
- * a thousand jobs that each merge one small anchored base as a bomb and stopped reading it,
- * while a few thousand uses of one huge anchor stayed under it.
- */
-const ALIAS_FLOOR = 100_000;
-
 /** What parsing one YAML text produces, independent of any audit (kept by the ParseCache). */
 export interface ParsedYaml {
   readonly doc: Document.Parsed;
@@ -47,7 +37,14 @@ export function parseYamlFile(path: string, text: string): ParsedYaml {
 export class YamlFile {
   readonly lineCounter: LineCounter;
   readonly doc: Document.Parsed;
-  /** What this file's resolutions have been charged so far (see ALIAS_FLOOR). */
+  /**
+   * What this file's alias resolutions have been charged so far, over all the walks of an audit:
+   * each is charged the number of values its target stands for with every alias in it expanded,
+   * against expansionLimit, past which the file is treated as an alias bomb. A count of
+   * resolutions (10,000, as before) reported a workflow of a thousand jobs that each merge one
+   * small anchored base as a bomb and stopped reading it, while a few thousand uses of one huge
+   * anchor stayed under it.
+   */
   private aliasCharge = 0;
   /** Each anchored node's expanded size, found on its first resolution. */
   private expanded = new Map<Node, number>();
@@ -88,8 +85,8 @@ export class YamlFile {
     if (node === null || node === undefined) return null;
     if (!isAlias(node)) return node as Node;
     const target = this.targets().get(node);
-    const budget = Math.max(ALIAS_FLOOR, EXPANSION_PER_BYTE * this.text.length);
-    if (this.aliasBombReported || (this.aliasCharge += target ? this.expandedSize(target) : 1) > budget) {
+    const budget = expansionLimit(this.text.length);
+    if (this.aliasBombReported || (this.aliasCharge += target ? expandedSize(target, this.targets(), this.expanded) : 1) > budget) {
       if (!this.aliasBombReported) {
         this.aliasBombReported = true;
         this.error(node as Node, `its aliases stand for more than ${budget.toLocaleString('en-US')} values (alias bomb?); the rest of the file is not read`);
@@ -99,44 +96,8 @@ export class YamlFile {
     return target && !isAlias(target) ? target : null;
   }
 
-  /**
-   * The number of values a node stands for with every alias in it expanded, each node's found
-   * once (linear over the document). An alias inside its own anchor's node (a cycle) stands for
-   * infinitely many; so does a tree deeper than the stack allows.
-   */
-  private expandedSize(node: Node): number {
-    const known = this.expanded.get(node);
-    if (known !== undefined) return known;
-    this.expanded.set(node, Infinity);
-    let n = 1;
-    try {
-      if (isAlias(node)) {
-        const target = this.targets().get(node);
-        n = target ? this.expandedSize(target) : 1;
-      } else if (isMap(node)) {
-        for (const pair of node.items) n += (isNode(pair.key) ? this.expandedSize(pair.key) : 1) + (isNode(pair.value) ? this.expandedSize(pair.value) : 1);
-      } else if (isSeq(node)) {
-        for (const item of node.items) n += isNode(item) ? this.expandedSize(item) : 1;
-      }
-    } catch {
-      n = Infinity;
-    }
-    this.expanded.set(node, n);
-    return n;
-  }
-
-  /** Alias.resolve's rule: the last node before the alias (in document order) with its anchor. */
   private targets(): Map<Alias, Node | undefined> {
-    if (this.aliasTargets) return this.aliasTargets;
-    const targets = new Map<Alias, Node | undefined>();
-    const anchors = new Map<string, Node>();
-    visit(this.doc, {
-      Node: (_key, node) => {
-        if (isAlias(node)) targets.set(node, anchors.get(node.source));
-        else if (node.anchor) anchors.set(node.anchor, node);
-      },
-    });
-    return (this.aliasTargets = targets);
+    return (this.aliasTargets ??= aliasTargets(this.doc));
   }
 
   range(node: { range?: [number, number, number] | null | undefined }): SourceRange {
@@ -324,6 +285,47 @@ const EXPANSION_PER_BYTE = 16;
 /** Small files may expand further (a short file of anchors is no threat at this size). */
 const EXPANSION_FLOOR = 100_000;
 
+/** How many values a text's aliases may stand for in all (alias budgets, comparableData). */
+function expansionLimit(textLength: number): number {
+  return Math.max(EXPANSION_FLOOR, EXPANSION_PER_BYTE * textLength);
+}
+
+/** What each alias names, found in one walk: Alias.resolve's rule, the last node before it (in document order) with its anchor. */
+function aliasTargets(doc: Document.Parsed): Map<Alias, Node | undefined> {
+  const targets = new Map<Alias, Node | undefined>();
+  const anchors = new Map<string, Node>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
+/**
+ * The number of values a node stands for with every alias in it expanded, each node's found once
+ * (`memo`; linear over the document). Sizes of an alias bomb grow past any integer, harmlessly:
+ * they only need to exceed the limit. An alias inside its own anchor's node (a cycle) stands for
+ * infinitely many; so does a tree deeper than the stack allows.
+ */
+function expandedSize(node: Node, targets: ReadonlyMap<Alias, Node | undefined>, memo: Map<Node, number>): number {
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  memo.set(node, Infinity);
+  const sizeOf = (child: unknown): number => (isNode(child) ? expandedSize(child, targets, memo) : 1);
+  let n = 1;
+  try {
+    if (isAlias(node)) n = sizeOf(targets.get(node));
+    else if (isMap(node)) for (const pair of node.items) n += sizeOf(pair.key) + sizeOf(pair.value);
+    else if (isSeq(node)) for (const item of node.items) n += sizeOf(item);
+  } catch {
+    n = Infinity;
+  }
+  memo.set(node, n);
+  return n;
+}
+
 /**
  * The document's data as plain values, for comparing two versions of a file (the fix engine's
  * verification, suppression comments), or why it cannot be had. With its aliases expanded the
@@ -334,22 +336,9 @@ const EXPANSION_FLOOR = 100_000;
  * thousand jobs, while letting a large anchor used a thousand times through.
  */
 export function comparableData(doc: Document.Parsed, textLength: number): { value: unknown } | { unverifiable: string } {
-  const limit = Math.max(EXPANSION_FLOOR, EXPANSION_PER_BYTE * textLength);
-  const anchored = new Map<string, number>();
-  // In document order (keys before values, items in order), as anchors are defined and aliases
-  // read; an alias counts its anchored node's size, found once, so the walk is linear. Sizes of
-  // an alias bomb grow past any integer, harmlessly: they only need to exceed the limit.
-  const size = (node: unknown): number => {
-    let n = 1;
-    if (isAlias(node)) n = anchored.get(node.source) ?? 1;
-    else if (isMap(node)) for (const pair of node.items) n += size(pair.key) + size(pair.value);
-    else if (isSeq(node)) for (const item of node.items) n += size(item);
-    const anchor = (node as { anchor?: string } | null)?.anchor;
-    if (anchor) anchored.set(anchor, n);
-    return n;
-  };
+  const limit = expansionLimit(textLength);
   try {
-    if (size(doc.contents) > limit) return { unverifiable: `its data with aliases expanded is over ${limit.toLocaleString('en-US')} values (${EXPANSION_PER_BYTE} per byte of text), too large to compare` };
+    if (isNode(doc.contents) && expandedSize(doc.contents, aliasTargets(doc), new Map()) > limit) return { unverifiable: `its data with aliases expanded is over ${limit.toLocaleString('en-US')} values (${EXPANSION_PER_BYTE} per byte of text), too large to compare` };
     return { value: plainValue(doc.contents) };
   } catch (err) {
     // A document too deep to walk or expand parses but cannot be compared.
